@@ -1,0 +1,80 @@
+package io.quckchat.router.config;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.stereotype.Component;
+
+/** Kafka client settings built once from {@link RouterProperties}: brokers, client id, SASL. */
+@Component
+public class KafkaClients {
+
+    private final RouterProperties.Kafka kafka;
+
+    public KafkaClients(RouterProperties properties) {
+        this.kafka = properties.kafka();
+    }
+
+    public Map<String, Object> common(String clientIdSuffix) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.brokers()));
+        config.put(CommonClientConfigs.CLIENT_ID_CONFIG, kafka.clientId() + "-" + clientIdSuffix);
+        RouterProperties.Sasl sasl = kafka.sasl();
+        boolean saslOn = sasl != null && sasl.enabled();
+        String protocol = kafka.securityProtocol();
+        if (protocol == null || protocol.isBlank()) {
+            protocol = saslOn ? "SASL_SSL" : "PLAINTEXT";
+        }
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol.toUpperCase());
+        if (saslOn) {
+            String mechanism = sasl.mechanism().toUpperCase();
+            String module = "PLAIN".equals(mechanism)
+                    ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            config.put(SaslConfigs.SASL_MECHANISM, mechanism);
+            config.put(
+                    SaslConfigs.SASL_JAAS_CONFIG,
+                    module + " required username=\"" + escape(sasl.username()) + "\" password=\""
+                            + escape(sasl.password()) + "\";");
+        }
+        return config;
+    }
+
+    /** A consumer of the fan-out group: manual commits, bytes in, bytes out. */
+    public Map<String, Object> consumer(String clientIdSuffix) {
+        Map<String, Object> config = common(clientIdSuffix);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, kafka.autoOffsetReset());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        return config;
+    }
+
+    /** An idempotent producer that waits for all in-sync replicas. */
+    public Map<String, Object> producer(String clientIdSuffix) {
+        Map<String, Object> config = common(clientIdSuffix);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        return config;
+    }
+
+    public RouterProperties.Kafka settings() {
+        return kafka;
+    }
+
+    private static String escape(String value) {
+        return value == null ? "" : value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

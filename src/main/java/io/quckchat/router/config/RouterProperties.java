@@ -1,0 +1,156 @@
+package io.quckchat.router.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Every setting of the router, bound from {@code config/application.yml}, which maps the
+ * environment variables of CONTRACT §2 onto these names. {@link #validate()} runs before any
+ * bean is created (see {@link SettingsValidator}), so a bad value stops start-up with one line
+ * naming the setting instead of a stack trace from whichever client touched it first.
+ */
+@ConfigurationProperties("quckchat")
+public record RouterProperties(Kafka kafka, Rabbitmq rabbitmq, Redis redis, BullBoard bullBoard, Delivery delivery) {
+
+    public record Kafka(
+            List<String> brokers,
+            String clientId,
+            String groupId,
+            /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; empty: SASL_SSL with SASL credentials, else PLAINTEXT. */
+            String securityProtocol,
+            Sasl sasl,
+            /** Where a new consumer group starts: earliest, so no event is skipped. */
+            String autoOffsetReset,
+            /** Events polled but not yet fully delivered, per consumer, before it pauses fetching. */
+            int maxInFlight,
+            /** Longest a rebalance or shutdown waits for in-flight events before giving them up. */
+            Duration drainTimeout) {}
+
+    public record Sasl(String mechanism, String username, String password) {
+        public boolean enabled() {
+            return username != null && !username.isBlank();
+        }
+    }
+
+    public record Rabbitmq(String url, String queuePrefix, String exchange, int maxUnconfirmed) {
+        /** {@code <prefix>.<name>}, CONTRACT §4. */
+        public String queueName(String shortName) {
+            return queuePrefix + "." + shortName;
+        }
+    }
+
+    public record Redis(String host, int port) {}
+
+    public record BullBoard(boolean enabled, String path) {}
+
+    /** Retry and dead-letter policy of the destination legs (CONTRACT §8). */
+    public record Delivery(
+            /** Attempts of a leg that failed permanently before it is dead-lettered. */
+            int attempts,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            /** Cap of the backoff while a destination is unreachable (retried without limit). */
+            Duration outageMaxBackoff,
+            double backoffMultiplier,
+            /** Fraction of each backoff that is randomised, 0..1. */
+            double jitter,
+            /** How long the per-leg ledger remembers a delivered leg. */
+            Duration ledgerTtl,
+            /** Redis key prefix of the ledger: {@code <prefix>:<eventId>}. */
+            String ledgerPrefix,
+            /** Time after which a broker call that has not answered counts as a transient failure. */
+            Duration timeout) {}
+
+    /** Checks every setting; throws {@link InvalidSettingException} naming the first bad one. */
+    public void validate() {
+        Settings.require(kafka != null, "quckchat.kafka", "is missing");
+        List<String> brokers = kafka.brokers();
+        Settings.require(
+                brokers != null && !brokers.isEmpty() && brokers.stream().noneMatch(String::isBlank),
+                "quckchat.kafka.brokers",
+                "is empty: give at least one host:port");
+        for (String broker : brokers) {
+            Settings.hostAndPort("quckchat.kafka.brokers", broker.trim());
+        }
+        Settings.notBlank("quckchat.kafka.client-id", kafka.clientId());
+        Settings.notBlank("quckchat.kafka.group-id", kafka.groupId());
+        if (kafka.securityProtocol() != null && !kafka.securityProtocol().isBlank()) {
+            Settings.oneOf(
+                    "quckchat.kafka.security-protocol",
+                    kafka.securityProtocol(),
+                    "plaintext",
+                    "ssl",
+                    "sasl_plaintext",
+                    "sasl_ssl");
+        }
+        Settings.oneOf("quckchat.kafka.auto-offset-reset", kafka.autoOffsetReset(), "earliest", "latest");
+        Settings.positive("quckchat.kafka.max-in-flight", kafka.maxInFlight());
+        Settings.positive("quckchat.kafka.drain-timeout", kafka.drainTimeout());
+        if (kafka.sasl() != null && kafka.sasl().enabled()) {
+            Settings.oneOf(
+                    "quckchat.kafka.sasl.mechanism",
+                    kafka.sasl().mechanism(),
+                    "plain",
+                    "scram-sha-256",
+                    "scram-sha-512");
+            Settings.notBlank("quckchat.kafka.sasl.password", kafka.sasl().password());
+        }
+
+        Settings.require(rabbitmq != null, "quckchat.rabbitmq", "is missing");
+        rabbitUri(rabbitmq.url());
+        Settings.notBlank("quckchat.rabbitmq.queue-prefix", rabbitmq.queuePrefix());
+        Settings.notBlank("quckchat.rabbitmq.exchange", rabbitmq.exchange());
+        Settings.positive("quckchat.rabbitmq.max-unconfirmed", rabbitmq.maxUnconfirmed());
+
+        Settings.require(redis != null, "quckchat.redis", "is missing");
+        Settings.notBlank("quckchat.redis.host", redis.host());
+        Settings.port("quckchat.redis.port", redis.port());
+
+        Settings.require(bullBoard != null, "quckchat.bull-board", "is missing");
+        Settings.require(
+                bullBoard.path() != null && bullBoard.path().startsWith("/"),
+                "quckchat.bull-board.path",
+                "must start with '/', got '" + bullBoard.path() + "'");
+
+        Settings.require(delivery != null, "quckchat.delivery", "is missing");
+        Settings.positive("quckchat.delivery.attempts", delivery.attempts());
+        Settings.positive("quckchat.delivery.initial-backoff", delivery.initialBackoff());
+        Settings.positive("quckchat.delivery.max-backoff", delivery.maxBackoff());
+        Settings.positive("quckchat.delivery.outage-max-backoff", delivery.outageMaxBackoff());
+        Settings.require(
+                delivery.backoffMultiplier() >= 1.0,
+                "quckchat.delivery.backoff-multiplier",
+                "must be at least 1.0, got " + delivery.backoffMultiplier());
+        Settings.require(
+                delivery.jitter() >= 0 && delivery.jitter() <= 1,
+                "quckchat.delivery.jitter",
+                "must be between 0 and 1, got " + delivery.jitter());
+        Settings.positive("quckchat.delivery.ledger-ttl", delivery.ledgerTtl());
+        Settings.notBlank("quckchat.delivery.ledger-prefix", delivery.ledgerPrefix());
+        Settings.positive("quckchat.delivery.timeout", delivery.timeout());
+    }
+
+    /** Parses {@code RABBITMQ_URL}: {@code amqp://} or {@code amqps://} with a host. */
+    public static URI rabbitUri(String url) {
+        String name = "quckchat.rabbitmq.url";
+        Settings.notBlank(name, url);
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(name, "is not a URL: " + e.getReason());
+        }
+        Settings.require(
+                "amqp".equals(uri.getScheme()) || "amqps".equals(uri.getScheme()),
+                name,
+                "must start with amqp:// or amqps://, got '" + Settings.redact(url) + "'");
+        Settings.require(uri.getHost() != null, name, "has no host: '" + Settings.redact(url) + "'");
+        if (uri.getPort() != -1) {
+            Settings.port(name, uri.getPort());
+        }
+        return uri;
+    }
+}

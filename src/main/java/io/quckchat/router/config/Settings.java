@@ -1,0 +1,77 @@
+package io.quckchat.router.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Small checks shared by the validation of {@link RouterProperties}. */
+final class Settings {
+
+    /** The environment variables of CONTRACT §2, by the property they feed. */
+    private static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+            Map.entry("quckchat.kafka.brokers", "KAFKA_BROKERS"),
+            Map.entry("quckchat.kafka.client-id", "KAFKA_CLIENT_ID"),
+            Map.entry("quckchat.kafka.group-id", "KAFKA_GROUP_ID"),
+            Map.entry("quckchat.kafka.security-protocol", "KAFKA_SECURITY_PROTOCOL"),
+            Map.entry("quckchat.kafka.sasl.mechanism", "KAFKA_SASL_MECHANISM"),
+            Map.entry("quckchat.kafka.sasl.username", "KAFKA_SASL_USERNAME"),
+            Map.entry("quckchat.kafka.sasl.password", "KAFKA_SASL_PASSWORD"),
+            Map.entry("quckchat.rabbitmq.url", "RABBITMQ_URL"),
+            Map.entry("quckchat.rabbitmq.queue-prefix", "RABBITMQ_QUEUE_PREFIX"),
+            Map.entry("quckchat.rabbitmq.exchange", "RABBITMQ_EXCHANGE"),
+            Map.entry("quckchat.redis.host", "REDIS_HOST"),
+            Map.entry("quckchat.redis.port", "REDIS_PORT"),
+            Map.entry("quckchat.bull-board.enabled", "BULL_BOARD_ENABLED"),
+            Map.entry("quckchat.bull-board.path", "BULL_BOARD_PATH"));
+
+    private Settings() {}
+
+    static String environmentVariable(String setting) {
+        return ENVIRONMENT.get(setting);
+    }
+
+    static void require(boolean condition, String setting, String problem) {
+        if (!condition) {
+            throw new InvalidSettingException(setting, problem);
+        }
+    }
+
+    static void notBlank(String setting, String value) {
+        require(value != null && !value.isBlank(), setting, "is empty");
+    }
+
+    static void positive(String setting, int value) {
+        require(value > 0, setting, "must be positive, got " + value);
+    }
+
+    static void positive(String setting, Duration value) {
+        require(value != null && !value.isNegative() && !value.isZero(), setting, "must be a positive duration");
+    }
+
+    static void port(String setting, int port) {
+        require(port > 0 && port <= 65535, setting, "is not a port number (1-65535): " + port);
+    }
+
+    static void oneOf(String setting, String value, String... allowed) {
+        require(
+                value != null && Arrays.asList(allowed).contains(value.toLowerCase()),
+                setting,
+                "must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+
+    static void hostAndPort(String setting, String value) {
+        int colon = value.lastIndexOf(':');
+        require(colon > 0 && colon < value.length() - 1, setting, "'" + value + "' is not host:port");
+        String port = value.substring(colon + 1);
+        require(
+                port.length() <= 5 && port.chars().allMatch(Character::isDigit),
+                setting,
+                "'" + value + "' has no valid port");
+        port(setting, Integer.parseInt(port));
+    }
+
+    /** Hides the password of a URL before it goes into a message. */
+    static String redact(String url) {
+        return url == null ? null : url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:****@");
+    }
+}

@@ -1,0 +1,67 @@
+package io.quckchat.router.delivery;
+
+import io.lettuce.core.ClientOptions;
+import io.quckchat.router.config.RouterProperties;
+import io.quckchat.router.fanout.RetryPolicy;
+import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** The delivery machinery shared by all sinks: retry policies, the ledger, the dispatcher. */
+@Configuration(proxyBeanMethods = false)
+class DeliveryConfiguration {
+
+    /** The policy of legs that a destination rejects: attempts, then dead letter. */
+    @Bean
+    RetryPolicy legRetryPolicy(RouterProperties properties) {
+        RouterProperties.Delivery delivery = properties.delivery();
+        return new RetryPolicy(
+                delivery.attempts(),
+                delivery.initialBackoff(),
+                delivery.maxBackoff(),
+                delivery.backoffMultiplier(),
+                delivery.jitter());
+    }
+
+    /** The policy while a destination is unreachable: retried without limit, never dead-lettered. */
+    @Bean
+    OutagePolicy outagePolicy(RouterProperties properties) {
+        RouterProperties.Delivery delivery = properties.delivery();
+        return new OutagePolicy(new RetryPolicy(
+                Integer.MAX_VALUE,
+                delivery.initialBackoff().dividedBy(2),
+                delivery.outageMaxBackoff(),
+                delivery.backoffMultiplier(),
+                delivery.jitter()));
+    }
+
+    @Bean
+    DeliveryLifecycle deliveryLifecycle(java.util.List<Lane> lanes, Ledger ledger) {
+        return new DeliveryLifecycle(lanes, ledger);
+    }
+
+    @Bean
+    Ledger ledger(StringRedisTemplate redis, RouterProperties properties) {
+        return new Ledger(
+                redis,
+                properties.delivery().ledgerPrefix(),
+                properties.delivery().ledgerTtl());
+    }
+
+    @Bean
+    Dispatcher dispatcher(Ledger ledger) {
+        return new Dispatcher(ledger);
+    }
+
+    /**
+     * Redis commands fail at once while disconnected instead of queueing until a timeout: the lanes
+     * and the ledger back off by themselves, and other destinations keep flowing meanwhile.
+     */
+    @Bean
+    LettuceClientConfigurationBuilderCustomizer failFastWhenDisconnected() {
+        return builder -> builder.clientOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+    }
+}

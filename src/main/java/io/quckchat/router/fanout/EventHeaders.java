@@ -1,0 +1,17 @@
+package io.quckchat.router.fanout;
+
+/** Names of headers the router reads from Kafka and writes to RabbitMQ (CONTRACT §3, §4). */
+public final class EventHeaders {
+
+    /** CloudEvents Kafka binding: the event id. */
+    public static final String CE_ID = "ce_id";
+
+    public static final String CE_TYPE = "ce_type";
+    public static final String CE_SOURCE = "ce_source";
+    public static final String CE_TIME = "ce_time";
+    public static final String SOURCE_TOPIC = "x-source-topic";
+    public static final String SOURCE_PARTITION = "x-source-partition";
+    public static final String SOURCE_OFFSET = "x-source-offset";
+
+    private EventHeaders() {}
+}

@@ -1,0 +1,173 @@
+package io.quckchat.router.fanout;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One delivery of one event to one destination: a RabbitMQ task, a BullMQ job, or a dead letter.
+ *
+ * <p>{@link #name()} identifies the leg within its event (it is the ledger's field, and with the
+ * event id it makes the RabbitMQ {@code message_id} and the BullMQ {@code jobId}), so a replayed
+ * event produces the same legs with the same names and the ledger can skip those already done.
+ */
+public final class Leg {
+
+    public enum Outcome {
+        /** Confirmed by its destination. */
+        DELIVERED,
+        /** The ledger says an earlier delivery of this event already did it. */
+        SKIPPED,
+        /** Failed past its policy and written to the dead-letter topic. */
+        DEAD_LETTERED,
+        /** Its partition moved to another consumer before it was sent; the new owner delivers it. */
+        DROPPED
+    }
+
+    private final ChatEvent event;
+    private final Destination destination;
+    private final String name;
+    private final byte[] payload;
+    private final Object spec;
+    private final RetryPolicy policy;
+
+    private volatile Consumer<Leg> listener = leg -> {};
+    private volatile boolean counted;
+    private volatile Outcome outcome;
+    private long sequence;
+    private int attempts;
+    private Instant firstFailure;
+    private Instant lastFailure;
+    private Throwable lastError;
+
+    /**
+     * @param destination the lane that delivers it
+     * @param name unique within the event, e.g. {@code rabbitmq:notifications} or {@code bullmq:push/new-message}
+     * @param payload the bytes to deliver
+     * @param spec what the destination needs besides the payload (queue, job options, ...)
+     */
+    public Leg(ChatEvent event, Destination destination, String name, byte[] payload, Object spec, RetryPolicy policy) {
+        this.event = Objects.requireNonNull(event);
+        this.destination = Objects.requireNonNull(destination);
+        this.name = Objects.requireNonNull(name);
+        this.payload = payload;
+        this.spec = spec;
+        this.policy = Objects.requireNonNull(policy);
+    }
+
+    /** Where a leg goes: implemented by the delivery lanes. */
+    public interface Destination {
+        String name();
+
+        void submit(Leg leg);
+    }
+
+    public ChatEvent event() {
+        return event;
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public byte[] payload() {
+        return payload;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T spec() {
+        return (T) spec;
+    }
+
+    public RetryPolicy policy() {
+        return policy;
+    }
+
+    /** Legs with the same ordering key reach a destination one after another, in offset order. */
+    public String orderingKey() {
+        return event.orderingKey();
+    }
+
+    /** What else happens when the leg resolves, before its event hears of it. */
+    public void onResolved(Consumer<Leg> listener) {
+        this.listener = listener;
+    }
+
+    /** Set when the leg is one of its event's legs (and so holds back the event's completion). */
+    void counted() {
+        this.counted = true;
+    }
+
+    /** Marks the leg done. Only the first call counts. */
+    public void resolve(Outcome outcome) {
+        synchronized (this) {
+            if (this.outcome != null) {
+                return;
+            }
+            this.outcome = outcome;
+        }
+        listener.accept(this);
+        if (counted) {
+            event.legResolved();
+        }
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    public boolean isResolved() {
+        return outcome != null;
+    }
+
+    // Bookkeeping of the lane that owns the leg; only touched under that lane's lock.
+
+    public long sequence() {
+        return sequence;
+    }
+
+    public void sequence(long sequence) {
+        this.sequence = sequence;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    /** Counts a failed attempt and returns how many there have been. */
+    public int failed(Throwable error) {
+        Instant now = Instant.now();
+        if (firstFailure == null) {
+            firstFailure = now;
+        }
+        lastFailure = now;
+        lastError = error;
+        return ++attempts;
+    }
+
+    public Instant firstFailure() {
+        return firstFailure;
+    }
+
+    public Instant lastFailure() {
+        return lastFailure;
+    }
+
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    /** "where" for log lines: event id, route, leg. */
+    public String describe() {
+        return "leg " + name + " of " + event.describe();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

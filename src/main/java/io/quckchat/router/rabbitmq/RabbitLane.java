@@ -1,0 +1,236 @@
+package io.quckchat.router.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.quckchat.router.delivery.Lane;
+import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.fanout.EventHeaders;
+import io.quckchat.router.fanout.Leg;
+import io.quckchat.router.fanout.RetryPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes RabbitMQ legs with publisher confirms and the mandatory flag, many at once: each
+ * publish is registered under its delivery tag and resolved when the broker's (possibly
+ * multiple) ack or nack arrives, so up to {@code max-unconfirmed} confirms are in flight instead
+ * of one round trip per message. A publish that comes back unroutable is a rejection (retried by
+ * policy, then dead-lettered); a nack, a lost channel or a confirm that does not arrive in time
+ * is a transient failure: all unconfirmed publishes are sent again, in order, on a new channel.
+ *
+ * <p>Uses one dedicated connection of the plain Java client (not Spring's caching factory), since
+ * confirms are tracked per channel.
+ */
+public class RabbitLane extends Lane {
+
+    private final ConnectionFactory factory;
+    private final RabbitTopology topology;
+    private final long confirmTimeoutMillis;
+    private final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
+    private final Set<String> returned = ConcurrentHashMap.newKeySet();
+    private volatile Connection connection;
+    private volatile Channel channel;
+
+    private record Pending(Leg leg, Channel channel, long sentAt) {}
+
+    public RabbitLane(
+            ConnectionFactory factory,
+            RabbitTopology topology,
+            RetryPolicy outagePolicy,
+            int maxUnconfirmed,
+            Duration confirmTimeout) {
+        super("rabbitmq", outagePolicy, maxUnconfirmed, 256);
+        this.factory = factory;
+        this.topology = topology;
+        this.confirmTimeoutMillis = confirmTimeout.toMillis();
+    }
+
+    @Override
+    protected void send(List<Leg> batch) throws IOException, TimeoutException {
+        Channel out = channel();
+        for (int i = 0; i < batch.size(); i++) {
+            Leg leg = batch.get(i);
+            RabbitTask task = leg.spec();
+            long tag = out.getNextPublishSeqNo();
+            unconfirmed.put(tag, new Pending(leg, out, System.currentTimeMillis()));
+            try {
+                out.basicPublish(topology.exchange(), task.routingKey(), true, properties(leg, task), leg.payload());
+            } catch (IOException | RuntimeException e) {
+                failAll(out, e);
+                for (Leg notSent : batch.subList(i + 1, batch.size())) {
+                    unavailable(notSent, e);
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    protected void tick() {
+        failOverdueConfirms();
+    }
+
+    @Override
+    protected void recover() throws IOException, TimeoutException {
+        channel();
+    }
+
+    /** Declares the exchange and queues now (at start-up); if RabbitMQ is down the first publish retries it. */
+    public void declareTopology() {
+        try {
+            topology.markDirty();
+            channel();
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            log.warn("Cannot declare RabbitMQ topology yet (will retry on first publish): {}", e.toString());
+        }
+    }
+
+    /** Publishes that the broker received but did not confirm in time count as lost: the channel is replaced. */
+    private void failOverdueConfirms() {
+        Map.Entry<Long, Pending> oldest = unconfirmed.firstEntry();
+        if (oldest != null && System.currentTimeMillis() - oldest.getValue().sentAt() > confirmTimeoutMillis) {
+            Channel stale = oldest.getValue().channel();
+            failAll(stale, new TimeoutException("no publisher confirm within " + confirmTimeoutMillis + " ms"));
+            closeQuietly(stale);
+        }
+    }
+
+    static AMQP.BasicProperties properties(Leg leg, RabbitTask task) {
+        ChatEvent event = leg.event();
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(EventHeaders.CE_ID, event.id());
+        headers.put(EventHeaders.CE_TYPE, event.topic());
+        headers.put(EventHeaders.CE_SOURCE, event.source());
+        headers.put(EventHeaders.SOURCE_TOPIC, event.topic());
+        headers.put(EventHeaders.SOURCE_PARTITION, event.partition());
+        headers.put(EventHeaders.SOURCE_OFFSET, event.offset());
+        return new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .messageId(task.messageId())
+                .type(event.topic())
+                .timestamp(new Date(event.timestamp()))
+                .headers(headers)
+                .build();
+    }
+
+    private synchronized Channel channel() throws IOException, TimeoutException {
+        Channel current = channel;
+        if (current != null && current.isOpen() && !topology.isDirty()) {
+            return current;
+        }
+        if (connection == null || !connection.isOpen()) {
+            connection = factory.newConnection("quckchat-router-publisher");
+            connection.addShutdownListener(cause -> {
+                if (!cause.isInitiatedByApplication()) {
+                    log.warn("RabbitMQ connection lost: {}", cause.getMessage());
+                }
+            });
+        }
+        try (Channel declarations = connection.createChannel()) {
+            topology.declare(declarations);
+        }
+        if (current != null && current.isOpen()) {
+            return current;
+        }
+        Channel fresh = connection.createChannel();
+        fresh.confirmSelect();
+        fresh.addConfirmListener(
+                (tag, multiple) -> confirmed(fresh, tag, multiple, true),
+                (tag, multiple) -> confirmed(fresh, tag, multiple, false));
+        fresh.addReturnListener(returnedMessage -> {
+            String messageId = returnedMessage.getProperties().getMessageId();
+            if (messageId != null) {
+                returned.add(messageId);
+            }
+        });
+        fresh.addShutdownListener(cause -> channelClosed(fresh, cause));
+        channel = fresh;
+        return fresh;
+    }
+
+    private void confirmed(Channel from, long tag, boolean multiple, boolean ack) {
+        Map<Long, Pending> settled = multiple ? unconfirmed.headMap(tag, true) : subMap(tag);
+        for (Long key : List.copyOf(settled.keySet())) {
+            Pending pending = unconfirmed.remove(key);
+            if (pending == null || pending.channel() != from) {
+                continue;
+            }
+            Leg leg = pending.leg();
+            RabbitTask task = leg.spec();
+            if (returned.remove(task.messageId())) {
+                topology.markDirty();
+                rejected(
+                        leg,
+                        new UnroutableException("no queue bound to exchange " + topology.exchange()
+                                + " with routing key " + task.routingKey() + " (queue " + task.queue() + ")"));
+            } else if (ack) {
+                delivered(leg);
+            } else {
+                unavailable(leg, new IOException("broker nacked the publish of " + task.messageId()));
+            }
+        }
+    }
+
+    private Map<Long, Pending> subMap(long tag) {
+        return unconfirmed.subMap(tag, true, tag, true);
+    }
+
+    private void channelClosed(Channel closed, ShutdownSignalException cause) {
+        if (!cause.isInitiatedByApplication()) {
+            log.warn("RabbitMQ publisher channel closed: {}", cause.getMessage());
+        }
+        failAll(closed, cause);
+    }
+
+    /** Every publish still unconfirmed on this channel is resent later. */
+    private void failAll(Channel of, Exception cause) {
+        synchronized (this) {
+            if (channel == of) {
+                channel = null;
+            }
+        }
+        for (Long key : List.copyOf(unconfirmed.keySet())) {
+            Pending pending = unconfirmed.get(key);
+            if (pending != null && pending.channel() == of && unconfirmed.remove(key, pending)) {
+                returned.remove(((RabbitTask) pending.leg().spec()).messageId());
+                unavailable(pending.leg(), cause);
+            }
+        }
+    }
+
+    private static void closeQuietly(Channel stale) {
+        try {
+            if (stale.isOpen()) {
+                stale.abort();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void stop() {
+        super.stop();
+        Connection current = connection;
+        if (current != null && current.isOpen()) {
+            try {
+                current.close(5000);
+            } catch (IOException | RuntimeException e) {
+                log.debug("Closing publisher connection: {}", e.toString());
+            }
+        }
+    }
+}

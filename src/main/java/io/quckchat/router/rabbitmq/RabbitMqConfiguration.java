@@ -1,0 +1,81 @@
+package io.quckchat.router.rabbitmq;
+
+import com.rabbitmq.client.ConnectionFactory;
+import io.quckchat.router.config.RouterProperties;
+import io.quckchat.router.deadletter.DeadLetterLane;
+import io.quckchat.router.delivery.OutagePolicy;
+import io.quckchat.router.fanout.RetryPolicy;
+import java.net.URI;
+import java.security.NoSuchAlgorithmException;
+import javax.net.ssl.SSLContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class RabbitMqConfiguration {
+
+    @Bean
+    RabbitTopology rabbitTopology(RouterProperties properties) {
+        return new RabbitTopology(properties.rabbitmq());
+    }
+
+    @Bean
+    RabbitLane rabbitLane(
+            RouterProperties properties, RabbitTopology topology, OutagePolicy outage, DeadLetterLane deadLetters)
+            throws Exception {
+        RabbitLane lane = new RabbitLane(
+                connectionFactory(
+                        properties.rabbitmq().url(),
+                        properties.delivery().timeout().toMillis()),
+                topology,
+                outage.backoff(),
+                properties.rabbitmq().maxUnconfirmed(),
+                properties.delivery().timeout());
+        lane.deadLetterTo(deadLetters);
+        return lane;
+    }
+
+    @Bean("rabbitmq-sink")
+    RabbitMqSinkComponent rabbitMqSinkComponent(RabbitLane lane, RabbitTopology topology, RetryPolicy legRetryPolicy) {
+        return new RabbitMqSinkComponent(lane, topology, legRetryPolicy);
+    }
+
+    /** Declares exchange and queues once the routes have said which queues they use. */
+    @Bean
+    CamelContextConfiguration declareRabbitTopology(RabbitLane lane) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext context) {}
+
+            @Override
+            public void afterApplicationStart(CamelContext context) {
+                lane.declareTopology();
+            }
+        };
+    }
+
+    /**
+     * A client factory for {@code RABBITMQ_URL}. For {@code amqps://} it verifies the server's
+     * certificate and host name against the JVM's trust store (the client's own {@code amqps}
+     * default would trust any certificate).
+     */
+    static ConnectionFactory connectionFactory(String url, long timeoutMillis) throws Exception {
+        URI uri = RouterProperties.rabbitUri(url);
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(uri);
+        if ("amqps".equals(uri.getScheme())) {
+            factory.useSslProtocol(defaultSsl());
+            factory.enableHostnameVerification();
+        }
+        factory.setAutomaticRecoveryEnabled(false); // the lane reconnects and resends itself
+        factory.setConnectionTimeout((int) timeoutMillis);
+        factory.setRequestedHeartbeat(10);
+        return factory;
+    }
+
+    private static SSLContext defaultSsl() throws NoSuchAlgorithmException {
+        return SSLContext.getDefault();
+    }
+}

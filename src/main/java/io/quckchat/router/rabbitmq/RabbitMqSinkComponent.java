@@ -1,0 +1,49 @@
+package io.quckchat.router.rabbitmq;
+
+import io.quckchat.router.fanout.RetryPolicy;
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * {@code rabbitmq-sink:<queue>}: in a fan-out route, delivers the current body as a task to the
+ * RabbitMQ queue {@code <RABBITMQ_QUEUE_PREFIX>.<queue>} through the {@code RABBITMQ_EXCHANGE}
+ * topic exchange (routing key {@code <queue>}), with the message properties of CONTRACT §4.
+ * See docs/sinks.md.
+ */
+public class RabbitMqSinkComponent extends DefaultComponent {
+
+    private final RabbitLane lane;
+    private final RabbitTopology topology;
+    private final RetryPolicy defaultPolicy;
+
+    public RabbitMqSinkComponent(RabbitLane lane, RabbitTopology topology, RetryPolicy defaultPolicy) {
+        this.lane = lane;
+        this.topology = topology;
+        this.defaultPolicy = defaultPolicy;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank() || !remaining.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException(
+                    "rabbitmq-sink needs a queue short name such as notifications: rabbitmq-sink:<queue>, got " + uri);
+        }
+        RabbitMqSinkEndpoint endpoint = new RabbitMqSinkEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        topology.require(remaining);
+        return endpoint;
+    }
+
+    RabbitLane lane() {
+        return lane;
+    }
+
+    RabbitTopology topology() {
+        return topology;
+    }
+
+    RetryPolicy defaultPolicy() {
+        return defaultPolicy;
+    }
+}

@@ -1,0 +1,70 @@
+package io.quckchat.router.rabbitmq;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import io.quckchat.router.config.RouterProperties;
+import java.io.IOException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exchange and queues the routes publish to (CONTRACT §4): a durable topic exchange and, for
+ * each queue a route names, a durable queue {@code <prefix>.<name>} bound with routing key
+ * {@code <name>}. Declared at start-up, after every reconnect, and again when a publish comes back
+ * unroutable (someone deleted a queue or binding).
+ */
+public class RabbitTopology {
+
+    private static final Logger log = LoggerFactory.getLogger(RabbitTopology.class);
+
+    private final RouterProperties.Rabbitmq settings;
+    private final Set<String> queues = ConcurrentHashMap.newKeySet();
+    private volatile boolean dirty = true;
+
+    public RabbitTopology(RouterProperties.Rabbitmq settings) {
+        this.settings = settings;
+    }
+
+    /** A route publishes to this queue (short name, e.g. {@code notifications}). */
+    public void require(String shortName) {
+        if (queues.add(shortName)) {
+            dirty = true;
+        }
+    }
+
+    public String exchange() {
+        return settings.exchange();
+    }
+
+    public String queueName(String shortName) {
+        return settings.queueName(shortName);
+    }
+
+    public Set<String> queues() {
+        return new TreeSet<>(queues);
+    }
+
+    /** Declare again before the next publish. */
+    void markDirty() {
+        dirty = true;
+    }
+
+    boolean isDirty() {
+        return dirty;
+    }
+
+    /** Declares everything on this channel (idempotent). */
+    void declare(Channel channel) throws IOException {
+        dirty = false;
+        channel.exchangeDeclare(settings.exchange(), BuiltinExchangeType.TOPIC, true);
+        for (String name : queues()) {
+            String queue = settings.queueName(name);
+            channel.queueDeclare(queue, true, false, false, null);
+            channel.queueBind(queue, settings.exchange(), name);
+        }
+        log.info("Declared exchange {} and queues {}", settings.exchange(), queues());
+    }
+}

@@ -1,0 +1,425 @@
+package io.quckchat.router.source;
+
+import io.quckchat.router.config.KafkaClients;
+import io.quckchat.router.config.RouterProperties;
+import io.quckchat.router.delivery.Dispatcher;
+import io.quckchat.router.fanout.ChatEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka side of the fan-out: one consumer in the {@code KAFKA_GROUP_ID} group, subscribed to
+ * the topics of all started {@code chat-events} routes, on one poll thread.
+ *
+ * <p>For each poll it routes every record (the route collects legs, it does no I/O), hands the legs
+ * to the delivery lanes, and goes on polling while they deliver. Offsets are committed from this
+ * thread only, and only up to the first event that still has a leg outstanding ({@link
+ * PartitionProgress}). When too many events are outstanding it pauses fetching instead of
+ * blocking, so a slow or absent destination never makes the consumer miss {@code
+ * max.poll.interval.ms} and trigger a rebalance. On a rebalance or shutdown it waits (up to the
+ * drain timeout) for the events of the partitions it gives up, commits what is done and drops the
+ * rest, which the next owner redelivers; the ledger keeps that from delivering done legs twice.
+ */
+public class ChatEventSource {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatEventSource.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+    private final KafkaClients clients;
+    private final Dispatcher dispatcher;
+    private final RouterProperties.Kafka settings;
+    private final Map<String, ChatEventsConsumer> routes = new ConcurrentHashMap<>();
+    private final Set<String> suspended = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+    private final Object completions = new Object();
+    private volatile int inFlight;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile boolean closing;
+    private volatile boolean draining;
+    private boolean backpressure;
+    private Set<String> subscribed = Set.of();
+
+    public ChatEventSource(KafkaClients clients, Dispatcher dispatcher) {
+        this.clients = clients;
+        this.dispatcher = dispatcher;
+        this.settings = clients.settings();
+    }
+
+    /** A {@code chat-events} route started: add its topic to the subscription. */
+    synchronized void register(ChatEventsConsumer route) {
+        ChatEventsConsumer previous = routes.putIfAbsent(route.topic(), route);
+        if (previous != null && previous != route) {
+            throw new IllegalStateException("Topic " + route.topic() + " is already consumed by route "
+                    + previous.getRouteId() + "; one route per topic");
+        }
+        closing = false;
+        if (thread == null) {
+            running = true;
+            thread = new Thread(this::run, "chat-events-poll");
+            thread.start();
+        }
+        wakeup();
+    }
+
+    /**
+     * A route stopped: finish its in-flight events (up to the drain timeout), commit them and drop
+     * its topic. Blocks until done, so a route stop is graceful.
+     */
+    void unregister(ChatEventsConsumer route) throws Exception {
+        boolean shutdown = route.getEndpoint().getCamelContext().isStopping();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (thread == null) {
+                routes.remove(route.topic(), route);
+                return;
+            }
+            commands.add(() -> {
+                try {
+                    routes.remove(route.topic(), route);
+                    drain(partitionsOf(Set.of(route.topic())));
+                    if (routes.isEmpty() && shutdown) {
+                        closing = true;
+                    } else if (!shutdown) {
+                        resubscribe();
+                    }
+                    done.complete(null);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        }
+        wakeup();
+        done.get(settings.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        if (closing) {
+            awaitStop();
+        }
+    }
+
+    /** Suspends or resumes fetching a topic (route suspend / resume). */
+    void pause(String topic, boolean pause) {
+        if (pause) {
+            suspended.add(topic);
+        } else {
+            suspended.remove(topic);
+        }
+        wakeup();
+    }
+
+    /** Events read and not yet committed, as of the last poll. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    public Set<String> topics() {
+        return Set.copyOf(routes.keySet());
+    }
+
+    /** The consumer of this source, for metrics; null while not running. */
+    public KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer;
+    }
+
+    /** Stops polling, drains and commits what it can, and leaves the group. */
+    public void stop() {
+        closing = true;
+        wakeup();
+        awaitStop();
+    }
+
+    private void awaitStop() {
+        Thread current = thread;
+        if (current != null && current != Thread.currentThread()) {
+            try {
+                current.join(settings.drainTimeout().toMillis() + 30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void wakeup() {
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(clients.consumer("fanout"))) {
+            consumer = kafka;
+            while (running && !closing) {
+                try {
+                    runCommands();
+                    if (closing) {
+                        break;
+                    }
+                    resubscribeIfNeeded();
+                    if (subscribed.isEmpty()) {
+                        synchronized (completions) {
+                            completions.wait(POLL_TIMEOUT.toMillis());
+                        }
+                        continue;
+                    }
+                    applyPauses();
+                    ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL_TIMEOUT);
+                    if (!records.isEmpty()) {
+                        handle(records);
+                    }
+                    commit(false);
+                } catch (WakeupException e) {
+                    // a command or a stop is waiting
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (RuntimeException e) {
+                    log.error("Kafka poll loop error; continuing", e);
+                }
+            }
+            runCommands();
+            drain(Set.copyOf(progress.keySet()));
+            log.info("Chat events consumer leaving group {}", settings.groupId());
+        } catch (RuntimeException e) {
+            log.error("Chat events consumer failed", e);
+        } finally {
+            consumer = null;
+            synchronized (this) {
+                thread = null;
+                running = false;
+            }
+        }
+    }
+
+    private void runCommands() {
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            command.run();
+        }
+    }
+
+    private void resubscribeIfNeeded() {
+        if (!subscribed.equals(routes.keySet())) {
+            resubscribe();
+        }
+    }
+
+    private void resubscribe() {
+        Set<String> topics = Set.copyOf(routes.keySet());
+        if (topics.equals(subscribed)) {
+            return;
+        }
+        if (topics.isEmpty()) {
+            consumer.unsubscribe();
+        } else {
+            consumer.subscribe(topics, new Rebalance());
+            log.info("Consuming {} as group {}", new java.util.TreeSet<>(topics), settings.groupId());
+        }
+        subscribed = topics;
+    }
+
+    private void handle(ConsumerRecords<byte[], byte[]> records) {
+        List<ChatEvent> events = new ArrayList<>(records.count());
+        for (TopicPartition partition : records.partitions()) {
+            PartitionProgress partitionProgress = progress.get(partition);
+            ChatEventsConsumer route = routes.get(partition.topic());
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+            if (route == null || partitionProgress == null) {
+                // The route stopped (or the partition moved) between fetch and now: read it again later.
+                consumer.seek(partition, batch.get(0).offset());
+                continue;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+                ChatEvent event = route.route(record);
+                partitionProgress.add(event);
+                events.add(event);
+            }
+        }
+        dispatcher.dispatch(events, this::completed);
+    }
+
+    private void completed(ChatEvent event) {
+        if (draining) {
+            synchronized (completions) {
+                completions.notifyAll();
+            }
+        }
+    }
+
+    private void applyPauses() {
+        Set<TopicPartition> assignment = consumer.assignment();
+        if (assignment.isEmpty()) {
+            return;
+        }
+        int outstanding = 0;
+        for (PartitionProgress state : progress.values()) {
+            outstanding += state.inFlight();
+        }
+        inFlight = outstanding;
+        if (!backpressure && outstanding >= settings.maxInFlight()) {
+            backpressure = true;
+            log.info("{} events in flight: pausing fetch until destinations catch up", outstanding);
+        } else if (backpressure && outstanding <= settings.maxInFlight() / 2) {
+            backpressure = false;
+            log.info("{} events in flight: resuming fetch", outstanding);
+        }
+        Set<TopicPartition> pause = new HashSet<>();
+        for (TopicPartition partition : assignment) {
+            if (backpressure || suspended.contains(partition.topic()) || !routes.containsKey(partition.topic())) {
+                pause.add(partition);
+            }
+        }
+        Set<TopicPartition> resume = new HashSet<>(assignment);
+        resume.removeAll(pause);
+        consumer.pause(pause);
+        consumer.resume(resume);
+    }
+
+    private void commit(boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        progress.forEach((partition, state) -> {
+            long next = state.advance();
+            if (next >= 0) {
+                offsets.put(partition, new OffsetAndMetadata(next));
+            }
+        });
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            consumer.commitSync(offsets);
+            log.debug("Committed {}", offsets);
+        } else {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    log.warn("Commit of {} failed (a later commit covers it): {}", committed, error.toString());
+                }
+            });
+        }
+    }
+
+    private Set<TopicPartition> partitionsOf(Set<String> topics) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (TopicPartition partition : progress.keySet()) {
+            if (topics.contains(partition.topic())) {
+                partitions.add(partition);
+            }
+        }
+        return partitions;
+    }
+
+    /**
+     * Waits, up to the drain timeout, for the in-flight events of these partitions; commits what
+     * completed and abandons the rest.
+     */
+    private void drain(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + settings.drainTimeout().toMillis();
+        draining = true;
+        try {
+            while (true) {
+                int outstanding = 0;
+                for (TopicPartition partition : partitions) {
+                    PartitionProgress state = progress.get(partition);
+                    if (state != null) {
+                        state.advance();
+                        outstanding += state.inFlight();
+                    }
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (outstanding == 0 || left <= 0) {
+                    if (outstanding > 0) {
+                        log.warn(
+                                "{} event(s) of {} not finished within {}: leaving them to the next owner",
+                                outstanding,
+                                partitions,
+                                settings.drainTimeout());
+                    }
+                    break;
+                }
+                synchronized (completions) {
+                    completions.wait(Math.min(left, 50));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            draining = false;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            PartitionProgress state = progress.remove(partition);
+            if (state != null) {
+                long next = state.advance();
+                if (next >= 0) {
+                    offsets.put(partition, new OffsetAndMetadata(next));
+                }
+                state.abandon();
+            }
+        }
+        if (!offsets.isEmpty()) {
+            try {
+                consumer.commitSync(offsets);
+                log.info("Committed {} on handing over", offsets);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Commit on handing over failed; the next owner redelivers from the last commit: {}",
+                        e.toString());
+            }
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("Partitions revoked: {}", partitions);
+                drain(partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("Partitions assigned: {}", partitions);
+            }
+            for (TopicPartition partition : partitions) {
+                progress.putIfAbsent(partition, new PartitionProgress());
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            log.warn("Partitions lost: {}", partitions);
+            for (TopicPartition partition : partitions) {
+                PartitionProgress state = progress.remove(partition);
+                if (state != null) {
+                    state.abandon();
+                }
+            }
+        }
+    }
+}

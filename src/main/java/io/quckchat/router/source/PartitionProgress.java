@@ -1,0 +1,43 @@
+package io.quckchat.router.source;
+
+import io.quckchat.router.fanout.ChatEvent;
+import java.util.ArrayDeque;
+
+/**
+ * The events of one partition that were read and are not yet committed, in offset order. The
+ * committable offset is one past the last event of the unbroken run of completed events at the
+ * head: an event that is still delivering holds back every later offset, whatever their state.
+ * Only the poll thread touches it.
+ */
+final class PartitionProgress {
+
+    private final ArrayDeque<ChatEvent> events = new ArrayDeque<>();
+    private long committed = -1;
+
+    void add(ChatEvent event) {
+        events.addLast(event);
+    }
+
+    /** The next offset to commit if it moved since the last call, else -1. */
+    long advance() {
+        long next = -1;
+        while (!events.isEmpty() && events.peekFirst().isComplete()) {
+            next = events.pollFirst().offset() + 1;
+        }
+        if (next > committed) {
+            committed = next;
+            return next;
+        }
+        return -1;
+    }
+
+    int inFlight() {
+        return events.size();
+    }
+
+    /** Gives the unfinished events up: their unsent legs are dropped, the next owner redelivers them. */
+    void abandon() {
+        events.forEach(ChatEvent::abandon);
+        events.clear();
+    }
+}

@@ -1,0 +1,60 @@
+package io.quckchat.router.support;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.qpid.server.SystemLauncher;
+
+/**
+ * Apache Qpid Broker-J in this JVM: a real AMQP 0-9-1 broker (topic exchanges, durable queues,
+ * publisher confirms, mandatory returns) with an in-memory store. Test classpath only.
+ */
+public final class AmqpBroker implements AutoCloseable {
+
+    private final int port;
+    private SystemLauncher launcher;
+
+    public AmqpBroker(int port) {
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized void start() throws Exception {
+        if (launcher != null) {
+            return;
+        }
+        Path work = Files.createTempDirectory("quckchat-qpid");
+        URL config = AmqpBroker.class.getResource("/qpid-config.json");
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put("type", "Memory");
+        attributes.put("initialConfigurationLocation", config.toExternalForm());
+        attributes.put("startupLoggedToSystemOut", false);
+        Map<String, String> context = new HashMap<>();
+        context.put("qpid.amqp_port", String.valueOf(port));
+        context.put("qpid.work_dir", work.toString());
+        context.put("qpid.home_dir", work.toString());
+        attributes.put("context", context);
+        SystemLauncher started = new SystemLauncher();
+        started.startup(attributes);
+        launcher = started;
+    }
+
+    /** Shuts the broker down; queues and messages are gone (in-memory store). */
+    public synchronized void stop() {
+        if (launcher != null) {
+            launcher.shutdown();
+            launcher = null;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+    }
+}
