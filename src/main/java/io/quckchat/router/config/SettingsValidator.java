@@ -22,10 +22,10 @@ public class SettingsValidator implements ApplicationListener<ApplicationEnviron
                             "quckchat", "no settings found: is config/application.yml on the path?"));
         } catch (BindException e) {
             String name = (e.getProperty() != null ? e.getProperty().getName() : e.getName()).toString();
-            Object value = e.getProperty() != null ? e.getProperty().getValue() : null;
+            Object raw = e.getProperty() != null ? e.getProperty().getValue() : null;
+            String value = raw == null ? null : event.getEnvironment().resolvePlaceholders(raw.toString());
             throw new InvalidSettingException(
-                    name,
-                    "cannot be read" + (value == null ? "" : " from '" + Settings.redact(value.toString()) + "'"));
+                    name, "cannot be read" + (value == null ? "" : " from '" + Settings.redact(value) + "'"));
         }
         properties.validate();
     }

@@ -1,0 +1,39 @@
+package io.quckchat.router;
+
+import io.quckchat.router.support.TestBrokers;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
+
+/**
+ * The router on brokers that need no installation: {@code ./mvnw spring-boot:test-run}. Starts a
+ * real Kafka (KRaft, in this JVM), an AMQP 0-9-1 broker (Qpid Broker-J, in this JVM) and Redis
+ * (a redis-server process), then the router with its routes from {@code routes/} reloaded on
+ * save, and prints where everything is. Test classpath only: production never starts a broker.
+ * With {@code -Dquckchat.test.brokers=external} it uses the RabbitMQ and Redis of RABBITMQ_URL /
+ * REDIS_HOST / REDIS_PORT instead.
+ */
+public class TestQuckChatRouterApplication {
+
+    public static void main(String[] args) {
+        TestBrokers brokers = TestBrokers.get();
+        List<String> all = new ArrayList<>(List.of(
+                "--KAFKA_BROKERS=" + brokers.kafkaBootstrap(),
+                "--RABBITMQ_URL=" + brokers.rabbitUrl(),
+                "--REDIS_HOST=" + brokers.redisHost(),
+                "--REDIS_PORT=" + brokers.redisPort(),
+                "--spring.profiles.active=dev"));
+        all.addAll(List.of(args));
+        var running = SpringApplication.from(QuckChatRouterApplication::main).run(all.toArray(String[]::new));
+        String port = running.getApplicationContext().getEnvironment().getProperty("local.server.port", "8080");
+        System.out.println("""
+
+                ==== QuckChat Router is running (dev, embedded brokers) ====
+                  %s
+                  HTTP:      http://localhost:%s  (health: /actuator/health, metrics: /actuator/prometheus)
+                  Routes:    routes/*.camel.yaml (saved changes reload)
+                  Try:       produce JSON to topic message.sent on %s and watch queues %s.notifications / .analytics
+                ============================================================
+                """.formatted(brokers.describe(), port, brokers.kafkaBootstrap(), "quckchat"));
+    }
+}

@@ -1,0 +1,51 @@
+package io.quckchat.router.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quckchat.router.QuckChatRouterApplication;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** A missing or malformed setting stops start-up with one line naming it and its environment variable. */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupSettingsTest {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "KAFKA_BROKERS|''|Invalid setting quckchat.kafka.brokers (KAFKA_BROKERS): is empty",
+                "KAFKA_BROKERS|kafka-without-port|Invalid setting quckchat.kafka.brokers (KAFKA_BROKERS): 'kafka-without-port' is not host:port",
+                "KAFKA_BROKERS|a:9092,b:http|Invalid setting quckchat.kafka.brokers (KAFKA_BROKERS): 'b:http' has no valid port",
+                "KAFKA_SASL_MECHANISM|gssapi|Invalid setting quckchat.kafka.sasl.mechanism (KAFKA_SASL_MECHANISM): must be one of",
+                "RABBITMQ_URL|http://rabbit:5672|Invalid setting quckchat.rabbitmq.url (RABBITMQ_URL): must start with amqp:// or amqps://",
+                "RABBITMQ_URL|amqp://guest:secret@rabbit:99999|Invalid setting quckchat.rabbitmq.url (RABBITMQ_URL): is not a port number",
+                "RABBITMQ_URL|amqp://[broken|Invalid setting quckchat.rabbitmq.url (RABBITMQ_URL): is not a URL",
+                "RABBITMQ_EXCHANGE|''|Invalid setting quckchat.rabbitmq.exchange (RABBITMQ_EXCHANGE): is empty",
+                "REDIS_PORT|abc|Invalid setting quckchat.redis.port (REDIS_PORT): cannot be read from 'abc'",
+                "REDIS_PORT|70000|Invalid setting quckchat.redis.port (REDIS_PORT): is not a port number (1-65535): 70000",
+                "REDIS_HOST|''|Invalid setting quckchat.redis.host (REDIS_HOST): is empty",
+                "BULL_BOARD_PATH|admin/queues|Invalid setting quckchat.bull-board.path (BULL_BOARD_PATH): must start with '/'",
+                "BULL_BOARD_ENABLED|maybe|Invalid setting quckchat.bull-board.enabled (BULL_BOARD_ENABLED): cannot be read",
+            })
+    void badSettingStopsStartUpNamingIt(String variable, String value, String expected, CapturedOutput output) {
+        String[] args = {"--" + variable + "=" + value, "--KAFKA_SASL_USERNAME=" + saslUser(variable)};
+        assertThatThrownBy(() -> SpringApplication.run(QuckChatRouterApplication.class, args))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(expected);
+        assertThat(output.getAll())
+                .as("the failure report has the one line naming the setting")
+                .contains(expected)
+                .as("and no password")
+                .doesNotContain("secret");
+    }
+
+    private static String saslUser(String variable) {
+        return variable.startsWith("KAFKA_SASL") ? "router" : "";
+    }
+}

@@ -1,0 +1,106 @@
+package io.quckchat.router.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Delivery;
+import io.quckchat.router.support.KafkaProbe;
+import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RouterApp;
+import io.quckchat.router.support.TestBrokers;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Events produced while the router stops and starts again all arrive (duplicates allowed, loss not). */
+class RestartIT {
+
+    private static final int EVENTS = 1000;
+
+    @Test
+    void nothingIsLostAcrossARestartMidStream() throws Exception {
+        Namespace ns = Namespace.random();
+        TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
+        ConfigurableApplicationContext router = RouterApp.start(ns);
+        try (RabbitProbe rabbit = new RabbitProbe(ns);
+                KafkaProbe kafka = new KafkaProbe()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
+            rabbit.listen("notifications", "analytics");
+            String run = ns.id();
+            List<String> ids =
+                    IntStream.range(0, EVENTS).mapToObj(i -> run + "-" + i).collect(Collectors.toList());
+
+            // Produce steadily in the background: some events before, during and after the restart.
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < EVENTS; i++) {
+                    String conversation = "c-" + (i % 20);
+                    kafka.sendAsync(
+                            "message.sent",
+                            conversation,
+                            "{\"id\":\"m" + i + "\",\"conversationId\":\"" + conversation + "\"}",
+                            ids.get(i));
+                    if (i % 50 == 49) {
+                        kafka.flush();
+                        pace();
+                    }
+                }
+                kafka.flush();
+            });
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> distinct(rabbit, "analytics").size() >= 200);
+            router.close();
+            int deliveredBeforeRestart = distinct(rabbit, "analytics").size();
+            router = RouterApp.start(ns);
+
+            producing.get(120, TimeUnit.SECONDS);
+            await("all " + EVENTS + " events on both queues")
+                    .atMost(Duration.ofSeconds(120))
+                    .untilAsserted(() -> {
+                        assertThat(distinct(rabbit, "notifications")).hasSize(EVENTS);
+                        assertThat(distinct(rabbit, "analytics")).hasSize(EVENTS);
+                    });
+            Set<String> expected = ids.stream().map(id -> id + ".analytics").collect(Collectors.toSet());
+            assertThat(distinct(rabbit, "analytics")).isEqualTo(expected);
+            int duplicates = rabbit.messages("notifications").size()
+                    + rabbit.messages("analytics").size()
+                    - 2 * EVENTS;
+            System.out.printf(
+                    "RestartIT: %d events, %d delivered before the restart, 2 legs each, %d duplicate deliveries%n",
+                    EVENTS, deliveredBeforeRestart, duplicates);
+            assertThat(deliveredBeforeRestart)
+                    .as("the restart happened mid-stream")
+                    .isLessThan(EVENTS);
+        } finally {
+            router.close();
+            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+                cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
+            }
+        }
+    }
+
+    private static Set<String> distinct(RabbitProbe rabbit, String queue) {
+        Set<String> ids = new HashSet<>();
+        for (Delivery delivery : rabbit.messages(queue)) {
+            ids.add(delivery.getProperties().getMessageId());
+        }
+        return ids;
+    }
+
+    /** Spreads production over a few seconds so that the restart falls in the middle of it. */
+    private static void pace() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
