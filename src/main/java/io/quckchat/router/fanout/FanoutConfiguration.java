@@ -1,15 +1,22 @@
 package io.quckchat.router.fanout;
 
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 @Configuration(proxyBeanMethods = false)
 class FanoutConfiguration {
 
     @Bean
-    EventReader eventReader(ObjectProvider<EventSchemas> schemas, RetryPolicy legRetryPolicy) {
-        return new EventReader(schemas.getIfAvailable(() -> EventSchemas.NONE), legRetryPolicy);
+    JsonSchemas eventSchemas(
+            ResourceLoader resources, @Value("${quckchat.schemas-dir:config/schemas}") String directory) {
+        return new JsonSchemas(resources, directory);
+    }
+
+    @Bean
+    EventReader eventReader(EventSchemas schemas, RetryPolicy legRetryPolicy) {
+        return new EventReader(schemas, legRetryPolicy);
     }
 
     @Bean

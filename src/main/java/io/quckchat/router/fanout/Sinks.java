@@ -19,6 +19,11 @@ public final class Sinks {
         if (body == event.parsed() || body == event.record().value()) {
             return event.value();
         }
+        return json(event, body);
+    }
+
+    /** A body as JSON bytes: bytes and text as they are, anything else written by Jackson. */
+    public static byte[] json(ChatEvent event, Object body) {
         if (body instanceof byte[] bytes) {
             return bytes;
         }

@@ -2,18 +2,18 @@ package io.quckchat.router.rabbitmq;
 
 import io.quckchat.router.fanout.ChatEvent;
 import io.quckchat.router.fanout.Leg;
+import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.fanout.SinkEndpoint;
 import io.quckchat.router.fanout.Sinks;
 import org.apache.camel.Category;
-import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriPath;
-import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.DefaultProducer;
 
-/** A RabbitMQ task queue of the fan-out, by short name. Producer only. */
+/**
+ * {@code rabbitmq-sink:<queue>}: a task for a RabbitMQ queue of the fan-out. {@code message_id} is
+ * {@code <eventId>.<queue>}, plus {@code .<index>} inside a split (one task per attachment).
+ */
 @UriEndpoint(
         firstVersion = "0.1.0",
         scheme = "rabbitmq-sink",
@@ -21,7 +21,7 @@ import org.apache.camel.support.DefaultProducer;
         syntax = "rabbitmq-sink:queue",
         producerOnly = true,
         category = {Category.MESSAGING})
-public class RabbitMqSinkEndpoint extends DefaultEndpoint {
+public class RabbitMqSinkEndpoint extends SinkEndpoint {
 
     @UriPath(
             description = "Short name of the queue (notifications, analytics, ...): the routing key, and the"
@@ -43,36 +43,15 @@ public class RabbitMqSinkEndpoint extends DefaultEndpoint {
     }
 
     @Override
-    public Producer createProducer() {
-        return new DefaultProducer(this) {
-            @Override
-            public void process(Exchange exchange) {
-                addLeg(exchange);
-            }
-        };
-    }
-
-    /**
-     * Adds the leg to the event; the lane publishes it after the route. {@code message_id} is
-     * {@code <eventId>.<queue>}, plus {@code .<index>} inside a split (one task per attachment).
-     */
-    void addLeg(Exchange exchange) {
-        ChatEvent event = ChatEvent.of(exchange);
-        Integer index = Sinks.index(exchange);
+    protected Leg leg(Exchange exchange, ChatEvent event, Integer index, byte[] payload, RetryPolicy policy) {
         RabbitMqSinkComponent component = getComponent();
         RabbitTask task = new RabbitTask(
                 component.topology().queueName(queue), queue, Sinks.indexed(event.id() + "." + queue, ".", index));
-        event.addLeg(new Leg(
-                event,
-                component.lane(),
-                Sinks.indexed("rabbitmq:" + queue, "#", index),
-                Sinks.payload(exchange, event),
-                task,
-                Sinks.policy(exchange, component.defaultPolicy())));
+        return new Leg(event, component.lane(), Sinks.indexed("rabbitmq:" + queue, "#", index), payload, task, policy);
     }
 
     @Override
-    public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("rabbitmq-sink is producer only");
+    protected RetryPolicy defaultPolicy() {
+        return getComponent().defaultPolicy();
     }
 }

@@ -70,7 +70,10 @@ public class ChatEventsConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
-        endpoint.getComponent().source().unregister(this);
+        ChatEventSource source = endpoint.getComponent().source();
+        if (source != null) { // null when routes are only validated (RouteValidator)
+            source.unregister(this);
+        }
         super.doStop();
     }
 

@@ -1,0 +1,42 @@
+package io.quckchat.router.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouteValidatorTest {
+
+    private static final Path SETTINGS = Path.of("config/application.yml");
+
+    @Test
+    void theShippedRoutesAreValid() throws Exception {
+        assertThat(RouteValidator.validate(Path.of("routes"), SETTINGS)).isEmpty();
+    }
+
+    @Test
+    void everyKindOfMistakeIsReportedAgainstItsFile() throws Exception {
+        List<String> problems = RouteValidator.validate(Path.of("src/test/resources/routes-broken"), SETTINGS);
+        assertThat(problems)
+                .anySatisfy(
+                        p -> assertThat(p).contains("message-read.camel.yaml").contains("line 2"))
+                .anySatisfy(
+                        p -> assertThat(p).contains("user-online.camel.yaml").contains("nosuchoption"))
+                .anySatisfy(
+                        p -> assertThat(p).contains("user-online.camel.yaml").contains("names no routeConfigurationId"))
+                .anySatisfy(
+                        p -> assertThat(p).contains("user-online.camel.yaml").contains("use user-online"))
+                .anySatisfy(
+                        p -> assertThat(p).contains("user-updated.camel.yaml").contains("Illegal syntax"))
+                .anySatisfy(p -> assertThat(p).contains("wrong-name.camel.yaml").contains("no-such-component"));
+    }
+
+    @Test
+    void aFolderWithoutRoutesIsAnError() throws Exception {
+        assertThat(RouteValidator.validate(Path.of("src/test/resources/samples"), SETTINGS))
+                .singleElement()
+                .asString()
+                .contains("no *.camel.yaml files");
+    }
+}
