@@ -51,6 +51,10 @@ public class KafkaClients {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, kafka.autoOffsetReset());
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int)
+                kafka.sessionTimeout().toMillis());
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int)
+                Math.max(500, kafka.sessionTimeout().toMillis() / 5));
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(

@@ -27,7 +27,9 @@ public record RouterProperties(Kafka kafka, Rabbitmq rabbitmq, Redis redis, Bull
             /** Events polled but not yet fully delivered, per consumer, before it pauses fetching. */
             int maxInFlight,
             /** Longest a rebalance or shutdown waits for in-flight events before giving them up. */
-            Duration drainTimeout) {}
+            Duration drainTimeout,
+            /** How soon the group notices a replica that died without leaving (Kafka's session.timeout.ms). */
+            Duration sessionTimeout) {}
 
     public record Sasl(String mechanism, String username, String password) {
         public boolean enabled() {
@@ -89,6 +91,7 @@ public record RouterProperties(Kafka kafka, Rabbitmq rabbitmq, Redis redis, Bull
         Settings.oneOf("quckchat.kafka.auto-offset-reset", kafka.autoOffsetReset(), "earliest", "latest");
         Settings.positive("quckchat.kafka.max-in-flight", kafka.maxInFlight());
         Settings.positive("quckchat.kafka.drain-timeout", kafka.drainTimeout());
+        Settings.positive("quckchat.kafka.session-timeout", kafka.sessionTimeout());
         if (kafka.sasl() != null && kafka.sasl().enabled()) {
             Settings.oneOf(
                     "quckchat.kafka.sasl.mechanism",

@@ -55,7 +55,7 @@ class MessageSentFlowIT {
     void eventReachesBothQueuesWithTheContractsProperties() {
         String ceId = "evt-" + UUID.randomUUID();
         String value =
-                "{\"id\":\"m1\",\"conversationId\":\"c-42\",\"senderId\":\"u1\",\"text\":\"hi\",  \"extra\":[1,2]}";
+                "{\"messageId\":\"m1\",\"conversationId\":\"c-42\",\"senderId\":\"u1\",\"content\":\"hi\",  \"extra\":[1,2]}";
         RecordMetadata sent = kafka.send("message.sent", "c-42", value, ceId);
 
         for (String queue : List.of("notifications", "analytics")) {
@@ -83,7 +83,8 @@ class MessageSentFlowIT {
 
     @Test
     void withoutCeIdTheEventIdIsTopicPartitionOffset() {
-        RecordMetadata sent = kafka.send("message.sent", "c-7", "{\"id\":\"m2\",\"conversationId\":\"c-7\"}", null);
+        RecordMetadata sent = kafka.send(
+                "message.sent", "c-7", "{\"messageId\":\"m2\",\"conversationId\":\"c-7\",\"senderId\":\"u1\"}", null);
         String eventId = "message.sent-" + sent.partition() + "-" + sent.offset();
         Delivery delivery = awaitMessage("notifications", eventId + ".notifications");
         assertThat(delivery.getProperties().getHeaders().get("ce_id").toString())
@@ -96,7 +97,11 @@ class MessageSentFlowIT {
         String badId = "bad-" + UUID.randomUUID();
         String goodId = "good-" + UUID.randomUUID();
         kafka.send("message.sent", key, "{\"id\": \"m3\", oops", badId);
-        kafka.send("message.sent", key, "{\"id\":\"m4\",\"conversationId\":\"" + key + "\"}", goodId);
+        kafka.send(
+                "message.sent",
+                key,
+                "{\"messageId\":\"m4\",\"conversationId\":\"" + key + "\",\"senderId\":\"u1\"}",
+                goodId);
 
         awaitMessage("notifications", goodId + ".notifications");
         awaitMessage("analytics", goodId + ".analytics");

@@ -45,7 +45,8 @@ class RestartIT {
                     kafka.sendAsync(
                             "message.sent",
                             conversation,
-                            "{\"id\":\"m" + i + "\",\"conversationId\":\"" + conversation + "\"}",
+                            "{\"messageId\":\"m" + i + "\",\"conversationId\":\"" + conversation
+                                    + "\",\"senderId\":\"u1\"}",
                             ids.get(i));
                     if (i % 50 == 49) {
                         kafka.flush();

@@ -1,0 +1,108 @@
+package io.quckchat.router.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The router as a separate process, started from the jar the build just packaged, so that a test
+ * can {@code kill -9} it. Its log goes to {@code target/router-<name>.log}.
+ */
+public final class RouterProcess implements AutoCloseable {
+
+    private final String name;
+    private final List<String> args;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    public RouterProcess(Namespace namespace, String name, String... extraArgs) throws IOException {
+        this.name = name;
+        this.port = TestBrokers.freePort();
+        this.log = Paths.get("target", "router-" + namespace.id() + "-" + name + ".log");
+        this.args = new ArrayList<>(namespace.routerArgs(TestBrokers.get()));
+        args.removeIf(arg -> arg.startsWith("--server.port=") || arg.startsWith("--camel.main.name="));
+        args.add("--server.port=" + port);
+        args.add("--camel.main.name=router-" + namespace.id() + "-" + name);
+        args.addAll(List.of(extraArgs));
+    }
+
+    public static Path jar() throws IOException {
+        try (Stream<Path> files = Files.list(Paths.get("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("quckchat-router-.*\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No router jar in target/: run ./mvnw package first"));
+        }
+    }
+
+    public RouterProcess start() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar().toString()));
+        command.addAll(args);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        HttpClient http = HttpClient.newHttpClient();
+        await("router " + name + " healthy (log: " + log + ")")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("Router " + name + " exited; see " + log);
+                    }
+                    try {
+                        HttpResponse<String> health = http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        return health.statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no drain, no commit. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM: a graceful shutdown. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isAlive()) {
+            kill();
+        }
+    }
+}
