@@ -139,9 +139,7 @@ public class RabbitLane extends Lane {
                 }
             });
         }
-        try (Channel declarations = connection.createChannel()) {
-            topology.declare(declarations);
-        }
+        topology.declare(connection);
         if (current != null && current.isOpen()) {
             return current;
         }

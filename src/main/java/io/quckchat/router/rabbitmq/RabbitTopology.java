@@ -2,11 +2,14 @@ package io.quckchat.router.rabbitmq;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.quckchat.router.config.RouterProperties;
 import java.io.IOException;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +59,37 @@ public class RabbitTopology {
         return dirty;
     }
 
-    /** Declares everything on this channel (idempotent). */
-    void declare(Channel channel) throws IOException {
+    /**
+     * Declares everything (idempotent). The exchange must succeed; a queue that cannot be declared
+     * as the contract says (someone created it with other arguments) is logged and skipped, and
+     * its publishes come back unroutable until it is fixed, which dead-letters them by policy.
+     */
+    void declare(Connection connection) throws IOException, TimeoutException {
         dirty = false;
-        channel.exchangeDeclare(settings.exchange(), BuiltinExchangeType.TOPIC, true);
+        try (Channel channel = connection.createChannel()) {
+            channel.exchangeDeclare(settings.exchange(), BuiltinExchangeType.TOPIC, true);
+        }
+        Set<String> declared = new TreeSet<>();
         for (String name : queues()) {
             String queue = settings.queueName(name);
-            channel.queueDeclare(queue, true, false, false, null);
-            channel.queueBind(queue, settings.exchange(), name);
+            try (Channel channel = connection.createChannel()) {
+                channel.queueDeclare(queue, true, false, false, null);
+                channel.queueBind(queue, settings.exchange(), name);
+                declared.add(queue);
+            } catch (IOException | ShutdownSignalException e) {
+                log.error(
+                        "Cannot declare queue {} (durable, bound to {} with key {}): {}",
+                        queue,
+                        settings.exchange(),
+                        name,
+                        rootMessage(e));
+            }
         }
-        log.info("Declared exchange {} and queues {}", settings.exchange(), queues());
+        log.info("Declared exchange {} and queues {}", settings.exchange(), declared);
+    }
+
+    private static String rootMessage(Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return cause.getMessage();
     }
 }

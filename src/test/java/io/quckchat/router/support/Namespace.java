@@ -39,6 +39,17 @@ public record Namespace(String id) {
         return id + ":bull";
     }
 
+    /** The namespace's settings with these {@code --name=value} arguments replacing those of the same name. */
+    public List<String> routerArgs(TestBrokers brokers, String... overrides) {
+        List<String> args = routerArgs(brokers);
+        for (String override : overrides) {
+            String name = override.substring(0, override.indexOf('=') + 1);
+            args.removeIf(arg -> arg.startsWith(name));
+            args.add(override);
+        }
+        return args;
+    }
+
     /** The router's settings for this namespace, as command-line arguments in the contract's names. */
     public List<String> routerArgs(TestBrokers brokers) {
         List<String> args = new ArrayList<>(List.of(

@@ -1,7 +1,6 @@
 package io.quckchat.router.support;
 
 import io.quckchat.router.QuckChatRouterApplication;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -13,8 +12,7 @@ public final class RouterApp {
 
     /** Starts a router in this namespace; {@code extraArgs} override settings (e.g. {@code --quckchat.delivery.attempts=2}). */
     public static ConfigurableApplicationContext start(Namespace namespace, String... extraArgs) {
-        List<String> args = new ArrayList<>(namespace.routerArgs(TestBrokers.get()));
-        args.addAll(List.of(extraArgs));
+        List<String> args = namespace.routerArgs(TestBrokers.get(), extraArgs);
         return new SpringApplicationBuilder(QuckChatRouterApplication.class).run(args.toArray(String[]::new));
     }
 }

@@ -31,11 +31,10 @@ public final class RouterProcess implements AutoCloseable {
         this.name = name;
         this.port = TestBrokers.freePort();
         this.log = Paths.get("target", "router-" + namespace.id() + "-" + name + ".log");
-        this.args = new ArrayList<>(namespace.routerArgs(TestBrokers.get()));
-        args.removeIf(arg -> arg.startsWith("--server.port=") || arg.startsWith("--camel.main.name="));
-        args.add("--server.port=" + port);
-        args.add("--camel.main.name=router-" + namespace.id() + "-" + name);
-        args.addAll(List.of(extraArgs));
+        List<String> overrides = new ArrayList<>(
+                List.of("--server.port=" + port, "--camel.main.name=router-" + namespace.id() + "-" + name));
+        overrides.addAll(List.of(extraArgs));
+        this.args = namespace.routerArgs(TestBrokers.get(), overrides.toArray(String[]::new));
     }
 
     public static Path jar() throws IOException {
