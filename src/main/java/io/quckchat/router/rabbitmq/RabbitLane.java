@@ -139,7 +139,9 @@ public class RabbitLane extends Lane {
                 }
             });
         }
-        topology.declare(connection);
+        if (topology.isDirty() || current == null) {
+            topology.declare(factory);
+        }
         if (current != null && current.isOpen()) {
             return current;
         }

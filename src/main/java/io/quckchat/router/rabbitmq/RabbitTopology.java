@@ -3,6 +3,7 @@ package io.quckchat.router.rabbitmq;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.quckchat.router.config.RouterProperties;
 import java.io.IOException;
@@ -60,29 +61,41 @@ public class RabbitTopology {
     }
 
     /**
-     * Declares everything (idempotent). The exchange must succeed; a queue that cannot be declared
-     * as the contract says (someone created it with other arguments) is logged and skipped, and
-     * its publishes come back unroutable until it is fixed, which dead-letters them by policy.
+     * Declares everything (idempotent) on a short-lived connection of its own, so that a refused
+     * declaration (brokers may close the whole connection for it) never touches the publisher's
+     * channel. The exchange must succeed; a queue that cannot be declared as the contract says
+     * (someone created it otherwise, or holds it exclusively) is logged and skipped, and its
+     * publishes come back unroutable until it is fixed, which dead-letters them by policy.
      */
-    void declare(Connection connection) throws IOException, TimeoutException {
+    void declare(ConnectionFactory factory) throws IOException, TimeoutException {
         dirty = false;
-        try (Channel channel = connection.createChannel()) {
-            channel.exchangeDeclare(settings.exchange(), BuiltinExchangeType.TOPIC, true);
-        }
         Set<String> declared = new TreeSet<>();
-        for (String name : queues()) {
-            String queue = settings.queueName(name);
+        Connection connection = factory.newConnection("quckchat-router-topology");
+        try {
             try (Channel channel = connection.createChannel()) {
-                channel.queueDeclare(queue, true, false, false, null);
-                channel.queueBind(queue, settings.exchange(), name);
-                declared.add(queue);
-            } catch (IOException | ShutdownSignalException e) {
-                log.error(
-                        "Cannot declare queue {} (durable, bound to {} with key {}): {}",
-                        queue,
-                        settings.exchange(),
-                        name,
-                        rootMessage(e));
+                channel.exchangeDeclare(settings.exchange(), BuiltinExchangeType.TOPIC, true);
+            }
+            for (String name : queues()) {
+                String queue = settings.queueName(name);
+                if (!connection.isOpen()) {
+                    connection = factory.newConnection("quckchat-router-topology");
+                }
+                try (Channel channel = connection.createChannel()) {
+                    channel.queueDeclare(queue, true, false, false, null);
+                    channel.queueBind(queue, settings.exchange(), name);
+                    declared.add(queue);
+                } catch (IOException | ShutdownSignalException e) {
+                    log.error(
+                            "Cannot declare queue {} (durable, bound to {} with key {}): {}",
+                            queue,
+                            settings.exchange(),
+                            name,
+                            rootMessage(e));
+                }
+            }
+        } finally {
+            if (connection.isOpen()) {
+                connection.close();
             }
         }
         log.info("Declared exchange {} and queues {}", settings.exchange(), declared);

@@ -9,6 +9,7 @@ import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitProbe;
 import io.quckchat.router.support.RouterProcess;
 import io.quckchat.router.support.TestBrokers;
+import io.quckchat.router.support.TestReport;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -130,8 +131,8 @@ class CrashIT {
         long deadLetters = KafkaProbe.readAll("message.sent.dlq").stream()
                 .filter(r -> KafkaProbe.header(r, "quckchat.dlq.event-id").startsWith(ns.id()))
                 .count();
-        System.out.printf(
-                "%s: events=%d legs=%d delivered-before-kill=%d missing=0 duplicates=%d dead-letters=%d%n",
+        TestReport.line(
+                "%s: events=%d legs=%d delivered-before-kill=%d missing=0 duplicates=%d dead-letters=%d",
                 test, EVENTS, EVENTS * QUEUES.length, beforeKill, duplicates, deadLetters);
         assertThat(deadLetters).isZero();
     }

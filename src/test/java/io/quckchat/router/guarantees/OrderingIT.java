@@ -12,6 +12,7 @@ import io.quckchat.router.support.RabbitProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TcpProxy;
 import io.quckchat.router.support.TestBrokers;
+import io.quckchat.router.support.TestReport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,9 +93,9 @@ class OrderingIT {
                         .count();
                 int duplicates = Deliveries.duplicates(probe.messages("notifications"))
                         + Deliveries.duplicates(probe.messages("analytics"));
-                System.out.printf(
+                TestReport.line(
                         "OrderingIT: events=%d keys=%d connection cuts=%d legs=%d missing=0 duplicates=%d"
-                                + " out-of-order=%d dead-letters=%d%n",
+                                + " out-of-order=%d dead-letters=%d",
                         EVENTS, KEYS, cuts, 2 * EVENTS, duplicates, outOfOrder, deadLetters);
                 assertThat(outOfOrder).isZero();
                 assertThat(deadLetters).isZero();

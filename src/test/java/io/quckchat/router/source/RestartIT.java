@@ -9,6 +9,7 @@ import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
+import io.quckchat.router.support.TestReport;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -74,8 +75,8 @@ class RestartIT {
             int duplicates = rabbit.messages("notifications").size()
                     + rabbit.messages("analytics").size()
                     - 2 * EVENTS;
-            System.out.printf(
-                    "RestartIT: %d events, %d delivered before the restart, 2 legs each, %d duplicate deliveries%n",
+            TestReport.line(
+                    "RestartIT: %d events, %d delivered before the restart, 2 legs each, %d duplicate deliveries",
                     EVENTS, deliveredBeforeRestart, duplicates);
             assertThat(deliveredBeforeRestart)
                     .as("the restart happened mid-stream")
