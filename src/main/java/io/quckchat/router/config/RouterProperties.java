@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * naming the setting instead of a stack trace from whichever client touched it first.
  */
 @ConfigurationProperties("quckchat")
-public record RouterProperties(Kafka kafka, Rabbitmq rabbitmq, Redis redis, BullBoard bullBoard, Delivery delivery) {
+public record RouterProperties(
+        Kafka kafka, Rabbitmq rabbitmq, Redis redis, BullBoard bullBoard, Delivery delivery, Admin admin) {
 
     public record Kafka(
             List<String> brokers,
@@ -47,6 +48,18 @@ public record RouterProperties(Kafka kafka, Rabbitmq rabbitmq, Redis redis, Bull
     public record Redis(String host, int port) {}
 
     public record BullBoard(boolean enabled, String path) {}
+
+    /** Admin credentials; an empty password keeps the admin surfaces locked. */
+    public record Admin(String username, String password) {
+        public boolean enabled() {
+            return password != null && !password.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Admin[username=" + username + ", password=" + (enabled() ? "****" : "(none)") + "]";
+        }
+    }
 
     /** Retry and dead-letter policy of the destination legs (CONTRACT §8). */
     public record Delivery(
@@ -117,6 +130,13 @@ public record RouterProperties(Kafka kafka, Rabbitmq rabbitmq, Redis redis, Bull
                 bullBoard.path() != null && bullBoard.path().startsWith("/"),
                 "quckchat.bull-board.path",
                 "must start with '/', got '" + bullBoard.path() + "'");
+
+        Settings.require(admin != null, "quckchat.admin", "is missing");
+        Settings.notBlank("quckchat.admin.username", admin.username());
+        Settings.require(
+                !admin.enabled() || admin.password().length() >= 12,
+                "quckchat.admin.password",
+                "is too short: use at least 12 characters");
 
         Settings.require(delivery != null, "quckchat.delivery", "is missing");
         Settings.positive("quckchat.delivery.attempts", delivery.attempts());

@@ -22,7 +22,9 @@ final class Settings {
             Map.entry("quckchat.redis.host", "REDIS_HOST"),
             Map.entry("quckchat.redis.port", "REDIS_PORT"),
             Map.entry("quckchat.bull-board.enabled", "BULL_BOARD_ENABLED"),
-            Map.entry("quckchat.bull-board.path", "BULL_BOARD_PATH"));
+            Map.entry("quckchat.bull-board.path", "BULL_BOARD_PATH"),
+            Map.entry("quckchat.admin.username", "ADMIN_USERNAME"),
+            Map.entry("quckchat.admin.password", "ADMIN_PASSWORD"));
 
     private Settings() {}
 

@@ -117,7 +117,9 @@ public class DeadLetterLane extends Lane implements EventRejecter {
         DeadLetter letter = leg.spec();
         RecordHeaders headers = new RecordHeaders();
         for (Header header : event.record().headers()) {
-            if (!header.key().startsWith("__connect.errors.") && !header.key().startsWith("quckchat.dlq.")) {
+            if (!header.key().startsWith("__connect.errors.")
+                    && !header.key().startsWith("quckchat.dlq.")
+                    && !header.key().startsWith("quckchat.redrive.")) {
                 headers.add(header);
             }
         }

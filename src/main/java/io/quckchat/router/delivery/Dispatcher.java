@@ -32,8 +32,16 @@ public class Dispatcher {
             }
             event.seal(() -> onComplete.accept(event));
             Set<String> skip = done.getOrDefault(event.id(), Set.of());
+            Set<String> redrive = event.redriveLegs();
             for (Leg leg : legs) {
-                if (skip.contains(leg.name())) {
+                if (redrive != null) {
+                    // a redrive says exactly which legs to deliver, whatever the ledger remembers
+                    if (redrive.contains("*") || redrive.contains(leg.name())) {
+                        leg.destination().submit(leg);
+                    } else {
+                        leg.resolve(Leg.Outcome.SKIPPED);
+                    }
+                } else if (skip.contains(leg.name())) {
                     leg.resolve(Leg.Outcome.SKIPPED);
                 } else {
                     leg.destination().submit(leg);

@@ -89,6 +89,21 @@ public abstract class Lane implements Leg.Destination {
     /** Called on the lane thread at least once a second, e.g. to notice answers that never came. */
     protected void tick() {}
 
+    /** How soon {@link #tick()} should run again, at most a second. */
+    protected long nextTickMillis() {
+        return 1000;
+    }
+
+    /** Makes the lane thread run {@link #tick()} soon. */
+    protected void wakeUp() {
+        lock.lock();
+        try {
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Called on the lane thread before a send after the lane was unavailable; reconnect here. */
     protected void recover() throws Exception {}
 
@@ -311,8 +326,9 @@ public abstract class Lane implements Leg.Destination {
             }
             inFlight += batch.size();
             if (batch.isEmpty() && dropped.isEmpty()) {
-                long wait =
-                        retries.isEmpty() ? 1000 : Math.max(1, retries.peek().due() - now);
+                long wait = Math.min(
+                        nextTickMillis(),
+                        retries.isEmpty() ? 1000 : Math.max(1, retries.peek().due() - now));
                 wake.await(wait, TimeUnit.MILLISECONDS);
             }
             return batch;

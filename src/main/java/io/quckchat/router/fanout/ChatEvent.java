@@ -106,6 +106,15 @@ public final class ChatEvent {
         return source != null && !source.isBlank() ? source : "kafka:" + topic();
     }
 
+    /** For a redriven event, the legs to deliver ({@code *}: all); null for a normal event. */
+    public java.util.Set<String> redriveLegs() {
+        String legs = header(EventHeaders.REDRIVE_LEGS);
+        if (legs == null || legs.isBlank()) {
+            return null;
+        }
+        return java.util.Set.of(legs.split(","));
+    }
+
     /** The parsed JSON body as the route first saw it (used to recognise an unchanged body). */
     public Object parsed() {
         return parsed;

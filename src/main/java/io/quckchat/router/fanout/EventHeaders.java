@@ -13,5 +13,14 @@ public final class EventHeaders {
     public static final String SOURCE_PARTITION = "x-source-partition";
     public static final String SOURCE_OFFSET = "x-source-offset";
 
+    /**
+     * Set by a redrive: the legs to deliver again, comma separated, or {@code *} for all; the
+     * others are skipped. Listed legs are sent even if the ledger has them as done.
+     */
+    public static final String REDRIVE_LEGS = "quckchat.redrive.legs";
+
+    /** Set by a redrive: the dead letter it came from, {@code <dlq topic>/<partition>/<offset>}. */
+    public static final String REDRIVE_OF = "quckchat.redrive.of";
+
     private EventHeaders() {}
 }

@@ -16,8 +16,8 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeoutException;
@@ -39,11 +39,21 @@ public class RabbitLane extends Lane {
     private final RabbitTopology topology;
     private final long confirmTimeoutMillis;
     private final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
-    private final Set<String> returned = ConcurrentHashMap.newKeySet();
+    /** Publishes that came back unroutable, by delivery tag, until their confirm arrives. */
+    private final Map<Long, Channel> returned = new ConcurrentHashMap<>();
+
     private volatile Connection connection;
     private volatile Channel channel;
 
+    /** Nacked publishes, held briefly in case their basic.return is still on its way. */
+    private final ConcurrentLinkedQueue<Nacked> nacked = new ConcurrentLinkedQueue<>();
+
     private record Pending(Leg leg, Channel channel, long sentAt) {}
+
+    private record Nacked(Leg leg, Channel channel, long tag, long at) {}
+
+    /** How long a nack waits for a return that some brokers (Qpid) send after it. */
+    private static final long NACK_GRACE_MILLIS = 50;
 
     public RabbitLane(
             ConnectionFactory factory,
@@ -66,7 +76,8 @@ public class RabbitLane extends Lane {
             long tag = out.getNextPublishSeqNo();
             unconfirmed.put(tag, new Pending(leg, out, System.currentTimeMillis()));
             try {
-                out.basicPublish(topology.exchange(), task.routingKey(), true, properties(leg, task), leg.payload());
+                out.basicPublish(
+                        topology.exchange(), task.routingKey(), true, properties(leg, task, tag), leg.payload());
             } catch (IOException | RuntimeException e) {
                 failAll(out, e);
                 for (Leg notSent : batch.subList(i + 1, batch.size())) {
@@ -80,6 +91,37 @@ public class RabbitLane extends Lane {
     @Override
     protected void tick() {
         failOverdueConfirms();
+        settleNacks();
+    }
+
+    @Override
+    protected long nextTickMillis() {
+        return nacked.isEmpty() ? 1000 : NACK_GRACE_MILLIS;
+    }
+
+    /**
+     * RabbitMQ acks an unroutable mandatory publish after returning it; other brokers nack it and
+     * may send the return after the nack. So a nack is decided a moment later: returned means
+     * unroutable (a rejection), otherwise the broker failed to take it (transient).
+     */
+    private void settleNacks() {
+        long now = System.currentTimeMillis();
+        Nacked next;
+        while ((next = nacked.peek()) != null && now - next.at() >= NACK_GRACE_MILLIS) {
+            nacked.poll();
+            RabbitTask task = next.leg().spec();
+            if (returned.remove(next.tag(), next.channel())) {
+                topology.markDirty();
+                rejected(next.leg(), unroutable(task));
+            } else {
+                unavailable(next.leg(), new IOException("broker nacked the publish of " + task.messageId()));
+            }
+        }
+    }
+
+    private UnroutableException unroutable(RabbitTask task) {
+        return new UnroutableException("no queue bound to exchange " + topology.exchange() + " with routing key "
+                + task.routingKey() + " (queue " + task.queue() + ")");
     }
 
     @Override
@@ -107,7 +149,13 @@ public class RabbitLane extends Lane {
         }
     }
 
-    static AMQP.BasicProperties properties(Leg leg, RabbitTask task) {
+    /**
+     * Header that ties a returned message to its publish (basic.return carries no delivery tag),
+     * like Spring AMQP's {@code spring_returned_message_correlation}. Consumers can ignore it.
+     */
+    static final String PUBLISH_TAG = "x-publish-tag";
+
+    static AMQP.BasicProperties properties(Leg leg, RabbitTask task, long tag) {
         ChatEvent event = leg.event();
         Map<String, Object> headers = new HashMap<>();
         headers.put(EventHeaders.CE_ID, event.id());
@@ -116,6 +164,7 @@ public class RabbitLane extends Lane {
         headers.put(EventHeaders.SOURCE_TOPIC, event.topic());
         headers.put(EventHeaders.SOURCE_PARTITION, event.partition());
         headers.put(EventHeaders.SOURCE_OFFSET, event.offset());
+        headers.put(PUBLISH_TAG, tag);
         return new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .deliveryMode(2)
@@ -151,9 +200,10 @@ public class RabbitLane extends Lane {
                 (tag, multiple) -> confirmed(fresh, tag, multiple, true),
                 (tag, multiple) -> confirmed(fresh, tag, multiple, false));
         fresh.addReturnListener(returnedMessage -> {
-            String messageId = returnedMessage.getProperties().getMessageId();
-            if (messageId != null) {
-                returned.add(messageId);
+            Map<String, Object> headers = returnedMessage.getProperties().getHeaders();
+            Object tag = headers == null ? null : headers.get(PUBLISH_TAG);
+            if (tag instanceof Number number) {
+                returned.put(number.longValue(), fresh);
             }
         });
         fresh.addShutdownListener(cause -> channelClosed(fresh, cause));
@@ -170,7 +220,7 @@ public class RabbitLane extends Lane {
             }
             Leg leg = pending.leg();
             RabbitTask task = leg.spec();
-            if (returned.remove(task.messageId())) {
+            if (returned.remove(key, from)) {
                 topology.markDirty();
                 rejected(
                         leg,
@@ -179,7 +229,8 @@ public class RabbitLane extends Lane {
             } else if (ack) {
                 delivered(leg);
             } else {
-                unavailable(leg, new IOException("broker nacked the publish of " + task.messageId()));
+                nacked.add(new Nacked(leg, from, key, System.currentTimeMillis()));
+                wakeUp();
             }
         }
     }
@@ -193,6 +244,7 @@ public class RabbitLane extends Lane {
             log.warn("RabbitMQ publisher channel closed: {}", cause.getMessage());
         }
         failAll(closed, cause);
+        returned.values().removeIf(channel -> channel == closed);
     }
 
     /** Every publish still unconfirmed on this channel is resent later. */
@@ -205,7 +257,6 @@ public class RabbitLane extends Lane {
         for (Long key : List.copyOf(unconfirmed.keySet())) {
             Pending pending = unconfirmed.get(key);
             if (pending != null && pending.channel() == of && unconfirmed.remove(key, pending)) {
-                returned.remove(((RabbitTask) pending.leg().spec()).messageId());
                 unavailable(pending.leg(), cause);
             }
         }

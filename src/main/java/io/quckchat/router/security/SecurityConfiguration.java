@@ -1,0 +1,93 @@
+package io.quckchat.router.security;
+
+import io.quckchat.router.config.RouterProperties;
+import jakarta.servlet.DispatcherType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may call what. Liveness and readiness are open (orchestrators probe them); everything an
+ * operator uses — dead letters, the dashboard, Hawtio and Jolokia, the rest of actuator — needs
+ * the admin credentials over HTTP Basic; anything else is refused. With no admin password set the
+ * admin surfaces refuse everyone. Passwords are compared in constant time and never logged.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    public static final String ADMIN = "ADMIN";
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    @Bean
+    SecurityFilterChain adminSurfaces(HttpSecurity http, RouterProperties properties) throws Exception {
+        if (!properties.admin().enabled()) {
+            log.warn("No admin password (ADMIN_PASSWORD): dead letters, dashboard, Hawtio and metrics are locked");
+        }
+        http.authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
+                        .permitAll()
+                        .requestMatchers(
+                                "/admin/**",
+                                "/actuator/**",
+                                properties.bullBoard().path() + "/**")
+                        .hasRole(ADMIN)
+                        .anyRequest()
+                        .denyAll())
+                .httpBasic(Customizer.withDefaults())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // JSON APIs authenticated per request; their POSTs require application/json, which a
+                // cross-site form cannot send, so no CSRF token is needed.
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/admin/dead-letters/**"));
+        return http.build();
+    }
+
+    @Bean
+    AuthenticationProvider adminAuthentication(RouterProperties properties) {
+        RouterProperties.Admin admin = properties.admin();
+        byte[] expectedUser = digest(admin.username());
+        byte[] expectedPassword = admin.enabled() ? digest(admin.password()) : null;
+        return new AuthenticationProvider() {
+            @Override
+            public Authentication authenticate(Authentication authentication) {
+                String password = String.valueOf(authentication.getCredentials());
+                boolean userOk = MessageDigest.isEqual(expectedUser, digest(authentication.getName()));
+                boolean passwordOk =
+                        expectedPassword != null && MessageDigest.isEqual(expectedPassword, digest(password));
+                if (!(userOk & passwordOk)) {
+                    throw new BadCredentialsException("Bad admin credentials");
+                }
+                return UsernamePasswordAuthenticationToken.authenticated(
+                        authentication.getName(), null, List.of(new SimpleGrantedAuthority("ROLE_" + ADMIN)));
+            }
+
+            @Override
+            public boolean supports(Class<?> authentication) {
+                return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+            }
+        };
+    }
+
+    static byte[] digest(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
