@@ -1,0 +1,157 @@
+package io.quckchat.camel.bullmq;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+
+/**
+ * Adds BullMQ jobs from the JVM that stock BullMQ 5.x and 6.x workers, {@code QueueEvents} and Bull
+ * Board cannot tell apart from jobs added by Node's {@code Queue.add}: one atomic Lua script per job
+ * (called by SHA-1) writes the job hash, puts the id in {@code wait} / {@code paused} / {@code
+ * prioritized} / {@code delayed} with BullMQ's scores, sets the worker wake-up marker and appends the
+ * {@code added} and {@code waiting} / {@code delayed} events. Thread-safe; uses the application's
+ * Spring Data Redis connection.
+ */
+public final class BullMqClient {
+
+    /** BullMQ's default key prefix. */
+    public static final String DEFAULT_PREFIX = "bull";
+
+    private static final int ADD_KEYS = 10;
+
+    private final ScriptRunner runner;
+    private final String prefix;
+
+    /**
+     * @param factory the Redis connection (Lettuce recommended: pipelines then share its connection)
+     * @param prefix the key prefix the workers use; null or blank means {@value #DEFAULT_PREFIX}
+     */
+    public BullMqClient(RedisConnectionFactory factory, String prefix) {
+        this(new ScriptRunner(factory), prefix);
+    }
+
+    BullMqClient(ScriptRunner runner, String prefix) {
+        this.runner = runner;
+        this.prefix = prefix == null || prefix.isBlank() ? DEFAULT_PREFIX : prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public RedisConnectionFactory connectionFactory() {
+        return runner.factory();
+    }
+
+    /** The same client for queues under another key prefix. */
+    public BullMqClient withPrefix(String otherPrefix) {
+        BullMqClient other = new BullMqClient(runner, otherPrefix);
+        return other.prefix.equals(prefix) ? this : other;
+    }
+
+    /**
+     * Adds one job atomically. Returns the job id: the custom {@code jobId} of the options, else the
+     * queue's next number. For a custom id that exists already (in any state) it returns that id and
+     * changes nothing but a {@code duplicated} event, as BullMQ does.
+     *
+     * @param dataJson the job data as JSON text; null means {@code {}}
+     * @param options null means {@link BullMqJobOptions#none()}
+     * @throws BullMqException for a job BullMQ would refuse (invalid queue name, custom id, data that
+     *     is not JSON, a queue of BullMQ 4 or older ...), thrown before Redis is touched when it can be
+     * @throws org.springframework.dao.DataAccessException when Redis cannot be reached or answered
+     *     too late (e.g. {@code RedisConnectionFailureException}, {@code QueryTimeoutException})
+     */
+    public String add(String queue, String name, String dataJson, BullMqJobOptions options) {
+        byte[][] call = prepare(queue, name, dataJson, options);
+        byte[] id = runner.run(LuaScript.ADD, ReturnType.VALUE, ADD_KEYS, call);
+        return new String(id, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Adds many jobs in one pipelined round trip; the results are in the order of {@code jobs}. Each
+     * job is atomic on its own, the batch is not. A job refused by validation or by the script comes
+     * back as a result with its {@link BullMqException}; the others are still added.
+     *
+     * @throws org.springframework.dao.DataAccessException for the whole batch when Redis cannot be
+     *     reached or answered too late. Jobs of the batch may have been added before the failure:
+     *     give jobs custom ids to make a retry of the batch a no-op for those.
+     */
+    public List<BullMqAddResult> addAll(List<BullMqJob> jobs) {
+        if (jobs == null) {
+            throw new IllegalArgumentException("jobs must not be null");
+        }
+        BullMqAddResult[] results = new BullMqAddResult[jobs.size()];
+        List<byte[][]> calls = new ArrayList<>(jobs.size());
+        int[] callIndex = new int[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            BullMqJob job = jobs.get(i);
+            try {
+                if (job == null) {
+                    throw new BullMqException("Job " + i + " of the batch is null");
+                }
+                calls.add(prepare(job.queue(), job.name(), job.dataJson(), job.options()));
+                callIndex[calls.size() - 1] = i;
+            } catch (BullMqException refused) {
+                results[i] = BullMqAddResult.refused(refused);
+            }
+        }
+        List<Object> replies = runner.runAll(LuaScript.ADD, ADD_KEYS, calls);
+        for (int c = 0; c < replies.size(); c++) {
+            Object reply = replies.get(c);
+            results[callIndex[c]] = reply instanceof BullMqException refused
+                    ? BullMqAddResult.refused(refused)
+                    : BullMqAddResult.added(new String((byte[]) reply, StandardCharsets.UTF_8));
+        }
+        return List.of(results);
+    }
+
+    /** Validates the job and builds the add script's KEYS and ARGV (see add.lua). */
+    private byte[][] prepare(String queue, String name, String dataJson, BullMqJobOptions options) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        if (name == null) {
+            throw new BullMqException("Job name is required (queue " + queue + ")");
+        }
+        String data = dataJson == null ? "{}" : dataJson;
+        if (!Json.isValid(data)) {
+            throw new BullMqException("Job data must be JSON text (a worker runs JSON.parse on it), got: "
+                    + (data.length() > 80 ? data.substring(0, 80) + "..." : data));
+        }
+        BullMqJobOptions opts = BullMqJobOptions.orNone(options);
+        BullMqJobOptions.validateJobId(opts.jobId());
+        long timestamp = opts.timestamp() != null ? opts.timestamp() : System.currentTimeMillis();
+        long delay = opts.delayOrZero();
+        return new byte[][] {
+            keys.bytes("wait"),
+            keys.bytes("paused"),
+            keys.bytes("meta"),
+            keys.bytes("id"),
+            keys.bytes("prioritized"),
+            keys.bytes("pc"),
+            keys.bytes("delayed"),
+            keys.bytes("marker"),
+            keys.bytes("events"),
+            keys.bytes("active"),
+            keys.baseBytes(),
+            utf8(opts.jobId() == null ? "" : opts.jobId()),
+            utf8(name),
+            utf8(data),
+            utf8(opts.toJson()),
+            utf8(Long.toString(timestamp)),
+            utf8(Long.toString(delay)),
+            utf8(Integer.toString(opts.priorityOrZero())),
+            utf8(opts.lifo() ? "1" : "0"),
+            utf8(Long.toString(timestamp + delay))
+        };
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "BullMqClient[prefix=" + prefix + "]";
+    }
+}

@@ -1,0 +1,285 @@
+package io.quckchat.camel.bullmq;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+
+/**
+ * Reads BullMQ queue state the way Bull Board does (counts, pages of jobs, one job with its failure)
+ * and retries failed jobs, for queues written by Node's BullMQ 5.x / 6.x or by {@link BullMqClient}.
+ * Each read is one Lua call, so it is a consistent snapshot. Thread-safe.
+ */
+public final class BullMqQueues {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<BullMqState> COUNTED = List.of(
+            BullMqState.WAITING,
+            BullMqState.ACTIVE,
+            BullMqState.DELAYED,
+            BullMqState.PRIORITIZED,
+            BullMqState.COMPLETED,
+            BullMqState.FAILED,
+            BullMqState.PAUSED,
+            BullMqState.WAITING_CHILDREN);
+
+    private final ScriptRunner runner;
+    private final String prefix;
+
+    /** @param prefix the key prefix; null or blank means {@value BullMqClient#DEFAULT_PREFIX} */
+    public BullMqQueues(RedisConnectionFactory factory, String prefix) {
+        this.runner = new ScriptRunner(factory);
+        this.prefix = prefix == null || prefix.isBlank() ? BullMqClient.DEFAULT_PREFIX : prefix;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * Job counts per state (waiting, active, delayed, prioritized, completed, failed, paused,
+     * waiting-children), in that order, as one snapshot. {@code paused} counts BullMQ 5's paused list;
+     * under BullMQ 6 a paused queue's jobs stay in {@code waiting}.
+     */
+    public Map<BullMqState, Long> counts(String queue) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        List<Object> reply = runner.run(
+                LuaScript.COUNTS,
+                ReturnType.MULTI,
+                9,
+                keys.bytes("wait"),
+                keys.bytes("active"),
+                keys.bytes("delayed"),
+                keys.bytes("prioritized"),
+                keys.bytes("completed"),
+                keys.bytes("failed"),
+                keys.bytes("paused"),
+                keys.bytes("waiting-children"),
+                keys.bytes("meta"));
+        Map<BullMqState, Long> counts = new EnumMap<>(BullMqState.class);
+        for (int i = 0; i < COUNTED.size(); i++) {
+            counts.put(COUNTED.get(i), ((Number) reply.get(i)).longValue());
+        }
+        return counts;
+    }
+
+    /** True while the queue is paused ({@code meta.paused} is set). */
+    public boolean isPaused(String queue) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        try (RedisConnection connection = runner.factory().getConnection()) {
+            Boolean paused =
+                    connection.hashCommands().hExists(keys.bytes("meta"), "paused".getBytes(StandardCharsets.UTF_8));
+            return Boolean.TRUE.equals(paused);
+        }
+    }
+
+    /**
+     * One page of the jobs in a state, in Node's default order ({@code getJobs(state, start, end)}):
+     * for lists the newest first (the next to run is last), for sorted sets the highest score first
+     * (latest finished for completed/failed, furthest due for delayed, lowest priority for
+     * prioritized). {@code start} and {@code end} are inclusive indexes; {@code end = -1} means to the
+     * end. Ids whose hash is gone are skipped, so a page can be shorter than asked.
+     */
+    public List<BullMqJobInfo> jobs(String queue, BullMqState state, long start, long end) {
+        if (state == null || state == BullMqState.UNKNOWN) {
+            throw new IllegalArgumentException("A state to list is required, got " + state);
+        }
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        List<Object> reply = runner.run(
+                LuaScript.JOBS,
+                ReturnType.MULTI,
+                1,
+                keys.bytes(state.keySuffix()),
+                keys.baseBytes(),
+                utf8(state.isList() ? "list" : "zset"),
+                utf8(Long.toString(start)),
+                utf8(Long.toString(end)));
+        List<BullMqJobInfo> jobs = new ArrayList<>(reply.size() / 2);
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            jobs.add(toJob(queue, string(reply.get(i)), state, (List<?>) reply.get(i + 1)));
+        }
+        return jobs;
+    }
+
+    /** One job with its state, or empty if there is no such job. */
+    public Optional<BullMqJobInfo> job(String queue, String id) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        List<Object> reply = runner.run(
+                LuaScript.JOB,
+                ReturnType.MULTI,
+                9,
+                keys.bytes(id),
+                keys.bytes("completed"),
+                keys.bytes("failed"),
+                keys.bytes("delayed"),
+                keys.bytes("prioritized"),
+                keys.bytes("active"),
+                keys.bytes("wait"),
+                keys.bytes("paused"),
+                keys.bytes("waiting-children"),
+                utf8(id));
+        if (reply == null || reply.isEmpty()) {
+            return Optional.empty();
+        }
+        BullMqState state = BullMqState.ofNodeName(string(reply.get(0)));
+        return Optional.of(toJob(queue, id, state, (List<?>) reply.get(1)));
+    }
+
+    /**
+     * The names of the queues under this prefix: those with a {@code meta} hash, which every add
+     * (Node's or this package's) creates. Scans the key space, so meant for a dashboard, not a hot
+     * path.
+     */
+    public List<String> queues() {
+        String pattern = escapeGlob(prefix) + ":*:meta";
+        TreeSet<String> names = new TreeSet<>();
+        try (RedisConnection connection = runner.factory().getConnection();
+                Cursor<byte[]> cursor = connection
+                        .keyCommands()
+                        .scan(ScanOptions.scanOptions()
+                                .match(pattern)
+                                .count(1000)
+                                .build())) {
+            while (cursor.hasNext()) {
+                String key = string(cursor.next());
+                String queue = key.substring(prefix.length() + 1, key.length() - ":meta".length());
+                if (!queue.isEmpty() && queue.indexOf(':') < 0) {
+                    names.add(queue);
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** The job with this id in every queue under this prefix (for a dashboard's search box). */
+    public List<BullMqJobInfo> findJob(String id) {
+        List<BullMqJobInfo> found = new ArrayList<>();
+        for (String queue : queues()) {
+            job(queue, id).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    /**
+     * Moves a failed job back to waiting, as BullMQ's {@code job.retry('failed')}: clears
+     * finishedOn, processedOn and failedReason, pushes it to wait (FIFO, or LIFO if its options say
+     * so; the paused list of a paused BullMQ 5 queue) or to prioritized by its priority, wakes the
+     * workers and emits {@code waiting} with {@code prev: failed}. attemptsMade is kept, so a job
+     * that used up its attempts gets one more try.
+     *
+     * @return true if moved; false if there is no such job or it is not in failed
+     */
+    public boolean retry(String queue, String id) {
+        return retry(queue, id, false);
+    }
+
+    /** As {@link #retry(String, String)}; with {@code resetAttempts} the job gets all its attempts again. */
+    public boolean retry(String queue, String id, boolean resetAttempts) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        Long result = runner.run(
+                LuaScript.RETRY,
+                ReturnType.INTEGER,
+                10,
+                keys.bytes(id),
+                keys.bytes("failed"),
+                keys.bytes("wait"),
+                keys.bytes("paused"),
+                keys.bytes("meta"),
+                keys.bytes("active"),
+                keys.bytes("marker"),
+                keys.bytes("prioritized"),
+                keys.bytes("pc"),
+                keys.bytes("events"),
+                utf8(id),
+                utf8(resetAttempts ? "1" : "0"));
+        return result != null && result == 1L;
+    }
+
+    private static BullMqJobInfo toJob(String queue, String id, BullMqState state, List<?> flatHash) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flatHash.size(); i += 2) {
+            fields.put(string(flatHash.get(i)), string(flatHash.get(i + 1)));
+        }
+        String attemptsMade = fields.containsKey("attemptsMade") ? fields.get("attemptsMade") : fields.get("atm");
+        return new BullMqJobInfo(
+                queue,
+                id,
+                fields.get("name"),
+                state,
+                fields.getOrDefault("data", "{}"),
+                fields.getOrDefault("opts", "{}"),
+                longOr(fields.get("timestamp"), 0L),
+                longOr(fields.get("processedOn"), null),
+                longOr(fields.get("finishedOn"), null),
+                longOr(attemptsMade, 0L).intValue(),
+                longOr(fields.get("ats"), 0L).intValue(),
+                longOr(fields.get("delay"), 0L),
+                longOr(fields.get("priority"), 0L).intValue(),
+                fields.get("failedReason"),
+                stacktrace(fields.get("stacktrace")),
+                fields.get("returnvalue"),
+                fields.get("progress"),
+                Collections.unmodifiableMap(fields));
+    }
+
+    private static List<String> stacktrace(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            List<String> traces = JSON.readValue(json, new TypeReference<List<String>>() {});
+            return traces == null
+                    ? List.of()
+                    : List.copyOf(traces.stream().map(String::valueOf).toList());
+        } catch (Exception e) {
+            return List.of(json);
+        }
+    }
+
+    private static Long longOr(String value, Long fallback) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            try {
+                return (long) Double.parseDouble(value);
+            } catch (NumberFormatException notANumber) {
+                return fallback;
+            }
+        }
+    }
+
+    private static String escapeGlob(String text) {
+        return text.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+    }
+
+    private static String string(Object value) {
+        if (value instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return String.valueOf(value);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "BullMqQueues[prefix=" + prefix + "]";
+    }
+}
