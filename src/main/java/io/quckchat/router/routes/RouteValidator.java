@@ -1,10 +1,15 @@
 package io.quckchat.router.routes;
 
+import io.quckchat.camel.bullmq.BullMqClient;
+import io.quckchat.camel.bullmq.BullMqComponent;
 import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.fanout.EventReader;
 import io.quckchat.router.fanout.EventSchemas;
 import io.quckchat.router.fanout.FanoutRouteConfiguration;
 import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.jobs.BullMqSinkComponent;
+import io.quckchat.router.jobs.ScheduleSinkComponent;
+import io.quckchat.router.jobs.SchedulesRouteConfiguration;
 import io.quckchat.router.rabbitmq.RabbitMqSinkComponent;
 import io.quckchat.router.rabbitmq.RabbitTopology;
 import io.quckchat.router.source.ChatEventsComponent;
@@ -26,6 +31,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Checks route files without any broker: YAML syntax, every endpoint known and its options valid,
@@ -41,7 +47,7 @@ public final class RouteValidator {
     private RouteValidator() {}
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.camel"))
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         Path directory = Paths.get(args.length > 0 ? args[0] : "routes");
         List<String> problems = validate(directory, Paths.get("config/application.yml"));
@@ -127,8 +133,14 @@ public final class RouteValidator {
                 new RabbitTopology(new RouterProperties.Rabbitmq("amqp://localhost", "quckchat", "quckchat.events", 1));
         context.addComponent("chat-events", new ChatEventsComponent(null, null));
         context.addComponent("rabbitmq-sink", new RabbitMqSinkComponent(null, topology, policy));
-        for (RouteConfigurationBuilder configuration :
-                List.of(new FanoutRouteConfiguration(new EventReader(EventSchemas.NONE, policy), null))) {
+        context.addComponent("bullmq-sink", new BullMqSinkComponent(null, policy));
+        // a client that is never used: nothing here connects to Redis
+        BullMqClient idle = new BullMqClient(new LettuceConnectionFactory(), BullMqClient.DEFAULT_PREFIX);
+        context.addComponent("schedule-sink", new ScheduleSinkComponent(idle));
+        context.addComponent("bullmq", new BullMqComponent(idle));
+        for (RouteConfigurationBuilder configuration : List.of(
+                new FanoutRouteConfiguration(new EventReader(EventSchemas.NONE, policy), null),
+                new SchedulesRouteConfiguration())) {
             context.addRoutesConfigurations(configuration);
         }
     }

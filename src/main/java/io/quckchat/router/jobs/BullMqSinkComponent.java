@@ -1,0 +1,45 @@
+package io.quckchat.router.jobs;
+
+import io.quckchat.router.fanout.RetryPolicy;
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * {@code bullmq-sink:<queue>?jobName=…}: in a fan-out route, a BullMQ job for the queue, with the
+ * job options of CONTRACT §5 (attempts 3, exponential backoff 1 s, retention a day / a week),
+ * overridable per route. See docs/sinks.md.
+ */
+public class BullMqSinkComponent extends DefaultComponent {
+
+    private final BullMqLane lane;
+    private final RetryPolicy defaultPolicy;
+
+    public BullMqSinkComponent(BullMqLane lane, RetryPolicy defaultPolicy) {
+        this.lane = lane;
+        this.defaultPolicy = defaultPolicy;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank() || !remaining.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException(
+                    "bullmq-sink needs a queue name such as push: bullmq-sink:<queue>, got " + uri);
+        }
+        BullMqSinkEndpoint endpoint = new BullMqSinkEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        if (endpoint.getJobName() == null || endpoint.getJobName().isBlank()) {
+            throw new IllegalArgumentException(
+                    "bullmq-sink:" + remaining + " needs a jobName, e.g. ?jobName=new-message");
+        }
+        return endpoint;
+    }
+
+    BullMqLane lane() {
+        return lane;
+    }
+
+    RetryPolicy defaultPolicy() {
+        return defaultPolicy;
+    }
+}

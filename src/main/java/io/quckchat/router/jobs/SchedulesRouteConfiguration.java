@@ -1,0 +1,26 @@
+package io.quckchat.router.jobs;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * The {@code schedules} route configuration: a slot whose job cannot be added (Redis away) is
+ * retried with capped exponential backoff for about an hour, without blocking other schedules.
+ */
+public class SchedulesRouteConfiguration extends RouteConfigurationBuilder {
+
+    public static final String ID = "schedules";
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .errorHandler(defaultErrorHandler()
+                        .maximumRedeliveries(70)
+                        .redeliveryDelay(1000)
+                        .useExponentialBackOff()
+                        .maximumRedeliveryDelay(60_000)
+                        .asyncDelayedRedelivery()
+                        .retryAttemptedLogLevel(LoggingLevel.WARN)
+                        .logExhausted(true));
+    }
+}
