@@ -62,7 +62,7 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
 
     @Override
     protected Leg leg(Exchange exchange, ChatEvent event, Integer index, byte[] payload, RetryPolicy policy) {
-        String jobId = Sinks.indexed(jobIdPart(event.id()) + "." + jobName, ".", index);
+        String jobId = Sinks.indexed(JobIds.escape(event.id()) + "." + jobName, ".", index);
         BullMqJobOptions.Builder options = BullMqJobOptions.defaults().toBuilder()
                 .jobId(jobId)
                 .attempts(attempts)
@@ -84,11 +84,6 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
                 payload,
                 job,
                 policy);
-    }
-
-    /** CONTRACT §5: {@code %} → {@code %25}, {@code :} → {@code %3A} (BullMQ refuses {@code :} in custom ids). */
-    static String jobIdPart(String eventId) {
-        return eventId.replace("%", "%25").replace(":", "%3A");
     }
 
     @Override

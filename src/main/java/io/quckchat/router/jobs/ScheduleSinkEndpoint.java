@@ -79,7 +79,7 @@ public class ScheduleSinkEndpoint extends DefaultEndpoint {
                                 jobName,
                                 JSON.writeValueAsString(data),
                                 BullMqJobOptions.defaults().toBuilder()
-                                        .jobId(jobName + "." + slotName)
+                                        .jobId(JobIds.escape(jobName + "." + slotName))
                                         .build());
                 exchange.getMessage().setHeader(BullMqConstants.JOB_ID, jobId);
             }
