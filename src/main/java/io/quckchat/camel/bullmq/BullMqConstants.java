@@ -16,8 +16,9 @@ public final class BullMqConstants {
 
     @Metadata(
             description = "In: a custom job id (overrides the jobId option); adding the same id again is a no-op"
-                    + " that returns the existing id. Out: the id of the added (or existing) job. An id this"
-                    + " component set on the message is not taken as the custom id of a later bullmq endpoint.",
+                    + " that returns the existing id. Out: the id of the added (or existing) job. A custom id given in"
+                    + " this header stays the custom id of later bullmq endpoints of the route; an id the queue"
+                    + " assigned (or that came from the jobId option) is not taken as one.",
             javaType = "String")
     public static final String JOB_ID = "CamelBullMqJobId";
 
@@ -68,7 +69,7 @@ public final class BullMqConstants {
             javaType = "io.quckchat.camel.bullmq.BullMqJobOptions")
     public static final String JOB_OPTIONS = "CamelBullMqJobOptions";
 
-    /** Exchange property: the last job id this component set in {@link #JOB_ID}. */
+    /** Exchange property: the last id this component set in {@link #JOB_ID} that was not the header's custom id. */
     static final String ADDED_JOB_ID_PROPERTY = "CamelBullMqAddedJobId";
 
     private BullMqConstants() {}

@@ -40,8 +40,12 @@ public class BullMqProducer extends DefaultProducer {
         BullMqJobOptions options = options(exchange, message, endpoint);
         String data = dataJson(exchange, message.getBody());
         String id = endpoint.client().add(queue, name, data, options);
+        if (!id.equals(customIdHeader(exchange, message))) {
+            // Not the caller's custom id: remember it is ours, so a later bullmq endpoint does not
+            // take it for one.
+            exchange.setProperty(BullMqConstants.ADDED_JOB_ID_PROPERTY, id);
+        }
         message.setHeader(BullMqConstants.JOB_ID, id);
-        exchange.setProperty(BullMqConstants.ADDED_JOB_ID_PROPERTY, id);
     }
 
     /** The endpoint's options, with the message's option headers on top. */
@@ -55,14 +59,10 @@ public class BullMqProducer extends DefaultProducer {
         Long delay = message.getHeader(BullMqConstants.DELAY, Long.class);
         Integer priority = message.getHeader(BullMqConstants.PRIORITY, Integer.class);
         Boolean lifo = message.getHeader(BullMqConstants.LIFO, Boolean.class);
-        String jobId = message.getHeader(BullMqConstants.JOB_ID, String.class);
+        String jobId = customIdHeader(exchange, message);
         String removeOnComplete = message.getHeader(BullMqConstants.REMOVE_ON_COMPLETE, String.class);
         String removeOnFail = message.getHeader(BullMqConstants.REMOVE_ON_FAIL, String.class);
         Long timestamp = message.getHeader(BullMqConstants.TIMESTAMP, Long.class);
-        // The id an earlier bullmq endpoint put on this message is its result, not a custom id.
-        if (jobId != null && jobId.equals(exchange.getProperty(BullMqConstants.ADDED_JOB_ID_PROPERTY))) {
-            jobId = null;
-        }
         boolean backoffHeader = backoffType != null || backoffDelay != null || backoffJitter != null;
         if (attempts == null
                 && !backoffHeader
@@ -113,6 +113,18 @@ public class BullMqProducer extends DefaultProducer {
             builder.timestamp(timestamp);
         }
         return builder.build();
+    }
+
+    /**
+     * The custom id header, unless it holds the result of an earlier bullmq endpoint (an id that was
+     * not the caller's custom id).
+     */
+    private static String customIdHeader(Exchange exchange, Message message) {
+        String jobId = message.getHeader(BullMqConstants.JOB_ID, String.class);
+        if (jobId != null && jobId.equals(exchange.getProperty(BullMqConstants.ADDED_JOB_ID_PROPERTY))) {
+            return null;
+        }
+        return jobId;
     }
 
     /** The job data JSON for a body (see the class comment). */

@@ -19,7 +19,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * ({@link RedisProcess}), or with {@code -Dquckchat.test.brokers=external} the server at {@code
  * REDIS_HOST}/{@code REDIS_PORT} (default 127.0.0.1:6379). Tests keep apart by a random key prefix.
  */
-final class TestRedis {
+public final class TestRedis {
 
     private static TestRedis instance;
 
@@ -44,7 +44,7 @@ final class TestRedis {
         redis = new StringRedisTemplate(factory);
     }
 
-    static synchronized TestRedis get() {
+    public static synchronized TestRedis get() {
         if (instance == null) {
             try {
                 instance = new TestRedis();
@@ -56,12 +56,12 @@ final class TestRedis {
         return instance;
     }
 
-    static boolean external() {
+    public static boolean external() {
         return "external".equals(System.getProperty("quckchat.test.brokers", "embedded"));
     }
 
     /** A started Lettuce factory, as Spring Boot would build one. */
-    static LettuceConnectionFactory factory(String host, int port, Duration timeout) {
+    public static LettuceConnectionFactory factory(String host, int port, Duration timeout) {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration(host, port),
                 LettuceClientConfiguration.builder().commandTimeout(timeout).build());
@@ -71,28 +71,28 @@ final class TestRedis {
     }
 
     /** A key prefix no other test uses, e.g. {@code bmqt-1a2b3c4d5e:bull}. */
-    static String randomPrefix() {
+    public static String randomPrefix() {
         return "bmqt-" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + ":bull";
     }
 
-    LettuceConnectionFactory factory() {
+    public LettuceConnectionFactory factory() {
         return factory;
     }
 
-    StringRedisTemplate redis() {
+    public StringRedisTemplate redis() {
         return redis;
     }
 
-    String host() {
+    public String host() {
         return host;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Every key under a prefix. */
-    List<String> keys(String prefix) {
+    public List<String> keys(String prefix) {
         List<String> keys = new ArrayList<>();
         try (Cursor<String> cursor = redis.scan(
                 ScanOptions.scanOptions().match(prefix + ":*").count(1000).build())) {
@@ -101,14 +101,14 @@ final class TestRedis {
         return keys;
     }
 
-    void deleteAll(String prefix) {
+    public void deleteAll(String prefix) {
         List<String> keys = keys(prefix);
         if (!keys.isEmpty()) {
             redis.delete(keys);
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
