@@ -7,6 +7,7 @@ import io.quckchat.router.support.Deliveries;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RouterProcess;
 import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestReport;
@@ -29,6 +30,7 @@ class CrashIT {
     private Namespace ns;
     private RabbitProbe rabbit;
     private KafkaProbe kafka;
+    private RedisProbe redis;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -36,6 +38,7 @@ class CrashIT {
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
         rabbit = new RabbitProbe(ns);
         kafka = new KafkaProbe();
+        redis = new RedisProbe();
     }
 
     @AfterEach
@@ -43,6 +46,7 @@ class CrashIT {
         rabbit.cleanUp(QUEUES);
         rabbit.close();
         kafka.close();
+        redis.close();
     }
 
     @Test
@@ -132,8 +136,9 @@ class CrashIT {
                 .filter(r -> KafkaProbe.header(r, "quckchat.dlq.event-id").startsWith(ns.id()))
                 .count();
         TestReport.line(
-                "%s: events=%d legs=%d delivered-before-kill=%d missing=0 duplicates=%d dead-letters=%d",
-                test, EVENTS, EVENTS * QUEUES.length, beforeKill, duplicates, deadLetters);
+                "%s: events=%d legs=%d (2 RabbitMQ tasks + 1 BullMQ job each) delivered-before-kill=%d missing=0"
+                        + " duplicate tasks=%d duplicate jobs=0 (job ids are unique) dead-letters=%d",
+                test, EVENTS, EVENTS * (QUEUES.length + 1), beforeKill, duplicates, deadLetters);
         assertThat(deadLetters).isZero();
     }
 }
