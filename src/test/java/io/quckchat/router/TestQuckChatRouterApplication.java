@@ -17,7 +17,12 @@ public class TestQuckChatRouterApplication {
 
     public static void main(String[] args) {
         TestBrokers brokers = TestBrokers.get();
+        String adminPassword = System.getenv()
+                .getOrDefault(
+                        "ADMIN_PASSWORD",
+                        "dev-admin-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         List<String> all = new ArrayList<>(List.of(
+                "--ADMIN_PASSWORD=" + adminPassword,
                 "--KAFKA_BROKERS=" + brokers.kafkaBootstrap(),
                 "--RABBITMQ_URL=" + brokers.rabbitUrl(),
                 "--REDIS_HOST=" + brokers.redisHost(),
@@ -26,14 +31,16 @@ public class TestQuckChatRouterApplication {
         all.addAll(List.of(args));
         var running = SpringApplication.from(QuckChatRouterApplication::main).run(all.toArray(String[]::new));
         String port = running.getApplicationContext().getEnvironment().getProperty("local.server.port", "8080");
-        System.out.println("""
+        System.out.println(
+                """
 
                 ==== QuckChat Router is running (dev, embedded brokers) ====
                   %s
                   HTTP:      http://localhost:%s  (health: /actuator/health, metrics: /actuator/prometheus)
+                  Admin:     admin / %s  (dead letters /admin/dead-letters, Hawtio /actuator/hawtio)
                   Routes:    routes/*.camel.yaml (saved changes reload)
                   Try:       produce JSON to topic message.sent on %s and watch queues %s.notifications / .analytics
                 ============================================================
-                """.formatted(brokers.describe(), port, brokers.kafkaBootstrap(), "quckchat"));
+                """.formatted(brokers.describe(), port, adminPassword, brokers.kafkaBootstrap(), "quckchat"));
     }
 }

@@ -6,6 +6,7 @@ import io.quckchat.router.delivery.Lane;
 import io.quckchat.router.fanout.ChatEvent;
 import io.quckchat.router.fanout.EventRejecter;
 import io.quckchat.router.fanout.Leg;
+import io.quckchat.router.fanout.LogContext;
 import io.quckchat.router.fanout.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -48,7 +49,9 @@ public class DeadLetterLane extends Lane implements EventRejecter {
     /** Replaces the legs of an event the route could not handle by its dead letter. */
     @Override
     public void reject(ChatEvent event, Throwable cause, Class<?> rejectedBy) {
-        log.warn("Rejecting {} to {}{}: {}", event.describe(), event.topic(), SUFFIX, cause.toString());
+        try (LogContext ignored = LogContext.of(event)) {
+            log.warn("Rejecting {} to {}{}: {}", event.describe(), event.topic(), SUFFIX, cause.toString());
+        }
         event.replaceLegs(DeadLetter.ofEvent(event, this, cause, rejectedBy, policy));
     }
 
@@ -63,12 +66,15 @@ public class DeadLetterLane extends Lane implements EventRejecter {
                     new ProducerRecord<>(topic, null, event.record().key(), leg.payload(), headers(leg));
             out.send(record, (metadata, error) -> {
                 if (error == null) {
-                    log.info(
-                            "Dead-lettered {} to {}-{}@{}",
-                            leg.describe(),
-                            metadata.topic(),
-                            metadata.partition(),
-                            metadata.offset());
+                    try (LogContext ignored = LogContext.of(leg)) {
+                        log.info(
+                                "Dead-lettered {} to {}-{}@{}",
+                                leg.describe(),
+                                metadata.topic(),
+                                metadata.partition(),
+                                metadata.offset());
+                    }
+                    observer().deadLettered(leg);
                     delivered(leg);
                 } else {
                     unavailable(leg, error);
@@ -157,7 +163,9 @@ public class DeadLetterLane extends Lane implements EventRejecter {
     @Override
     protected void rejected(Leg leg, Throwable cause) {
         // Nowhere further to send it: keep trying, loudly, rather than lose the event.
-        log.error("Cannot write dead letter for {}: {}", leg.describe(), cause.toString());
+        try (LogContext ignored = LogContext.of(leg)) {
+            log.error("Cannot write dead letter for {}: {}", leg.describe(), cause.toString());
+        }
         unavailable(leg, cause);
     }
 }

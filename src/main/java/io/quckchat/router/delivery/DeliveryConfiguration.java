@@ -3,6 +3,7 @@ package io.quckchat.router.delivery;
 import io.lettuce.core.ClientOptions;
 import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.fanout.RetryPolicy;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,7 +38,10 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryLifecycle deliveryLifecycle(java.util.List<Lane> lanes, Ledger ledger) {
+    DeliveryLifecycle deliveryLifecycle(
+            java.util.List<Lane> lanes, Ledger ledger, ObjectProvider<DeliveryObserver> observer) {
+        DeliveryObserver delivery = observer.getIfAvailable(() -> DeliveryObserver.NONE);
+        lanes.forEach(lane -> lane.observe(delivery));
         return new DeliveryLifecycle(lanes, ledger);
     }
 
@@ -50,8 +54,8 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(Ledger ledger) {
-        return new Dispatcher(ledger);
+    Dispatcher dispatcher(Ledger ledger, ObjectProvider<DeliveryObserver> observer) {
+        return new Dispatcher(ledger, observer.getIfAvailable(() -> DeliveryObserver.NONE));
     }
 
     /**

@@ -14,9 +14,11 @@ import java.util.function.Consumer;
 public class Dispatcher {
 
     private final Ledger ledger;
+    private final DeliveryObserver observer;
 
-    public Dispatcher(Ledger ledger) {
+    public Dispatcher(Ledger ledger, DeliveryObserver observer) {
         this.ledger = ledger;
+        this.observer = observer;
     }
 
     /**
@@ -26,11 +28,15 @@ public class Dispatcher {
     public void dispatch(List<ChatEvent> events, Consumer<ChatEvent> onComplete) {
         Map<String, Set<String>> done = ledger.done(events);
         for (ChatEvent event : events) {
+            observer.received(event);
             List<Leg> legs = event.legs();
             for (Leg leg : legs) {
                 leg.onResolved(this::record);
             }
-            event.seal(() -> onComplete.accept(event));
+            event.seal(() -> {
+                observer.completed(event);
+                onComplete.accept(event);
+            });
             Set<String> skip = done.getOrDefault(event.id(), Set.of());
             Set<String> redrive = event.redriveLegs();
             for (Leg leg : legs) {
@@ -51,6 +57,7 @@ public class Dispatcher {
     }
 
     private void record(Leg leg) {
+        observer.resolved(leg);
         if (leg.outcome() == Leg.Outcome.DELIVERED || leg.outcome() == Leg.Outcome.DEAD_LETTERED) {
             ledger.record(leg);
         }

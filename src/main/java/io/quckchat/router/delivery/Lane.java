@@ -1,6 +1,7 @@
 package io.quckchat.router.delivery;
 
 import io.quckchat.router.fanout.Leg;
+import io.quckchat.router.fanout.LogContext;
 import io.quckchat.router.fanout.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -59,6 +60,7 @@ public abstract class Lane implements Leg.Destination {
     private volatile Thread worker;
     private volatile boolean running;
     private Leg.Destination deadLetters;
+    private volatile DeliveryObserver observer = DeliveryObserver.NONE;
 
     private record Retry(Leg leg, long due) {}
 
@@ -72,6 +74,14 @@ public abstract class Lane implements Leg.Destination {
     @Override
     public String name() {
         return name;
+    }
+
+    public void observe(DeliveryObserver observer) {
+        this.observer = observer;
+    }
+
+    protected DeliveryObserver observer() {
+        return observer;
     }
 
     /** Where legs go that failed past their policy. Not set for the dead-letter lane itself. */
@@ -184,6 +194,7 @@ public abstract class Lane implements Leg.Destination {
 
     /** The destination is down or did not answer: resend later, never dead-letter. */
     protected void unavailable(Leg leg, Throwable cause) {
+        observer.failed(leg, cause, true);
         lock.lock();
         try {
             inFlight--;
@@ -194,12 +205,14 @@ public abstract class Lane implements Leg.Destination {
                 outageUntil = now + backoff.toMillis();
                 lastProblem = describe(cause);
                 if (available || outageFailures == 1) {
-                    log.warn(
-                            "{} unavailable while delivering {}: {}; retrying in {} ms",
-                            name,
-                            leg.describe(),
-                            lastProblem,
-                            backoff.toMillis());
+                    try (LogContext ignored = LogContext.of(leg)) {
+                        log.warn(
+                                "{} unavailable while delivering {}: {}; retrying in {} ms",
+                                name,
+                                leg.describe(),
+                                lastProblem,
+                                backoff.toMillis());
+                    }
                 } else {
                     log.debug("{} still unavailable ({} failures): {}", name, outageFailures, lastProblem);
                 }
@@ -214,6 +227,7 @@ public abstract class Lane implements Leg.Destination {
 
     /** The destination refused this leg: retry by the leg's policy, then dead-letter it. */
     protected void rejected(Leg leg, Throwable cause) {
+        observer.failed(leg, cause, false);
         boolean deadLetter;
         lock.lock();
         try {
@@ -222,14 +236,16 @@ public abstract class Lane implements Leg.Destination {
             deadLetter = attempts >= leg.policy().attempts() && deadLetters != null;
             if (!deadLetter) {
                 long backoff = leg.policy().backoff(attempts).toMillis();
-                log.warn(
-                        "{} rejected {} (attempt {}/{}): {}; retrying in {} ms",
-                        name,
-                        leg.describe(),
-                        attempts,
-                        leg.policy().attempts(),
-                        describe(cause),
-                        backoff);
+                try (LogContext ignored = LogContext.of(leg)) {
+                    log.warn(
+                            "{} rejected {} (attempt {}/{}): {}; retrying in {} ms",
+                            name,
+                            leg.describe(),
+                            attempts,
+                            leg.policy().attempts(),
+                            describe(cause),
+                            backoff);
+                }
                 retries.add(new Retry(leg, System.currentTimeMillis() + backoff));
                 wake.signal();
             }
@@ -237,12 +253,14 @@ public abstract class Lane implements Leg.Destination {
             lock.unlock();
         }
         if (deadLetter) {
-            log.error(
-                    "{} rejected {} {} times, last: {}; dead-lettering it",
-                    name,
-                    leg.describe(),
-                    leg.attempts(),
-                    describe(cause));
+            try (LogContext ignored = LogContext.of(leg)) {
+                log.error(
+                        "{} rejected {} {} times, last: {}; dead-lettering it",
+                        name,
+                        leg.describe(),
+                        leg.attempts(),
+                        describe(cause));
+            }
             deadLetters.submit(DeadLetter.of(leg, deadLetters, resolved -> {
                 lock.lock();
                 try {

@@ -31,6 +31,7 @@ public final class Leg {
     private final Object spec;
     private final RetryPolicy policy;
 
+    private final long createdNanos = System.nanoTime();
     private volatile Consumer<Leg> listener = leg -> {};
     private volatile boolean counted;
     private volatile Outcome outcome;
@@ -85,6 +86,21 @@ public final class Leg {
 
     public RetryPolicy policy() {
         return policy;
+    }
+
+    /** When the route made the leg, {@link System#nanoTime()}. */
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /**
+     * The leg's destination without event-specific parts, for metric tags: e.g. {@code
+     * notifications}, {@code push/new-message}, {@code event}. A bounded set: it comes from routes.
+     */
+    public String target() {
+        String target = name.substring(name.indexOf(':') + 1);
+        int index = target.indexOf('#');
+        return index < 0 ? target : target.substring(0, index);
     }
 
     /** Legs with the same ordering key reach a destination one after another, in offset order. */

@@ -12,6 +12,13 @@ import org.apache.camel.support.DefaultComponent;
  */
 public class BullMqSinkComponent extends DefaultComponent {
 
+    private final java.util.Set<String> queues = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The BullMQ queues the routes add jobs to. */
+    public java.util.Set<String> queues() {
+        return java.util.Set.copyOf(queues);
+    }
+
     private final BullMqLane lane;
     private final RetryPolicy defaultPolicy;
 
@@ -27,6 +34,7 @@ public class BullMqSinkComponent extends DefaultComponent {
                     "bullmq-sink needs a queue name such as push: bullmq-sink:<queue>, got " + uri);
         }
         BullMqSinkEndpoint endpoint = new BullMqSinkEndpoint(uri, this, remaining);
+        queues.add(remaining);
         setProperties(endpoint, parameters);
         if (endpoint.getJobName() == null || endpoint.getJobName().isBlank()) {
             throw new IllegalArgumentException(

@@ -12,6 +12,13 @@ import org.apache.camel.support.DefaultComponent;
  */
 public class ScheduleSinkComponent extends DefaultComponent {
 
+    private final java.util.Set<String> queues = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The BullMQ queues the routes add jobs to. */
+    public java.util.Set<String> queues() {
+        return java.util.Set.copyOf(queues);
+    }
+
     private final BullMqClient client;
 
     public ScheduleSinkComponent(BullMqClient client) {
@@ -21,6 +28,7 @@ public class ScheduleSinkComponent extends DefaultComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         ScheduleSinkEndpoint endpoint = new ScheduleSinkEndpoint(uri, this, remaining);
+        queues.add(remaining);
         setProperties(endpoint, parameters);
         endpoint.check();
         return endpoint;

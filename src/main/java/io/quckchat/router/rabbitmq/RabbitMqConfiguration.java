@@ -21,14 +21,22 @@ class RabbitMqConfiguration {
         return new RabbitTopology(properties.rabbitmq());
     }
 
+    /** The plain Java client's factory for RABBITMQ_URL (publisher, topology and depth connections). */
+    @Bean
+    ConnectionFactory rabbitClientFactory(RouterProperties properties) throws Exception {
+        return connectionFactory(
+                properties.rabbitmq().url(), properties.delivery().timeout().toMillis());
+    }
+
     @Bean
     RabbitLane rabbitLane(
-            RouterProperties properties, RabbitTopology topology, OutagePolicy outage, DeadLetterLane deadLetters)
-            throws Exception {
+            ConnectionFactory rabbitClientFactory,
+            RouterProperties properties,
+            RabbitTopology topology,
+            OutagePolicy outage,
+            DeadLetterLane deadLetters) {
         RabbitLane lane = new RabbitLane(
-                connectionFactory(
-                        properties.rabbitmq().url(),
-                        properties.delivery().timeout().toMillis()),
+                rabbitClientFactory,
                 topology,
                 outage.backoff(),
                 properties.rabbitmq().maxUnconfirmed(),

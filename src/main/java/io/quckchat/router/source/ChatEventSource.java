@@ -60,6 +60,8 @@ public class ChatEventSource {
     private volatile boolean draining;
     private boolean backpressure;
     private Set<String> subscribed = Set.of();
+    private volatile java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> onConsumer = c -> {};
+    private volatile Runnable onConsumerClosed = () -> {};
 
     public ChatEventSource(KafkaClients clients, Dispatcher dispatcher) {
         this.clients = clients;
@@ -141,6 +143,17 @@ public class ChatEventSource {
         return consumer;
     }
 
+    /** Hooks for metrics: told when the Kafka consumer is created and when it is closed. */
+    public void observeConsumer(java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> created, Runnable closed) {
+        this.onConsumer = created;
+        this.onConsumerClosed = closed;
+    }
+
+    /** Whether the poll loop runs (a route is started and the consumer is up). */
+    public boolean isRunning() {
+        return thread != null && consumer != null;
+    }
+
     /** Stops polling, drains and commits what it can, and leaves the group. */
     public void stop() {
         closing = true;
@@ -169,6 +182,7 @@ public class ChatEventSource {
     private void run() {
         try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(clients.consumer("fanout"))) {
             consumer = kafka;
+            onConsumer.accept(kafka);
             while (running && !closing) {
                 try {
                     runCommands();
@@ -203,6 +217,7 @@ public class ChatEventSource {
         } catch (RuntimeException e) {
             log.error("Chat events consumer failed", e);
         } finally {
+            onConsumerClosed.run();
             consumer = null;
             synchronized (this) {
                 thread = null;

@@ -1,6 +1,7 @@
 package io.quckchat.router.source;
 
 import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.fanout.LogContext;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -55,7 +56,10 @@ public class ChatEventsConsumer extends DefaultConsumer {
         }
         Exception failure = exchange.getException();
         if (failure != null) {
-            getExceptionHandler().handleException("Route " + getRouteId() + " failed on " + event.describe(), failure);
+            try (LogContext ignored = LogContext.of(event)) {
+                getExceptionHandler()
+                        .handleException("Route " + getRouteId() + " failed on " + event.describe(), failure);
+            }
             endpoint.getComponent().deadLetters().reject(event, failure, getClass());
         }
         releaseExchange(exchange, false);

@@ -1,0 +1,134 @@
+package io.quckchat.router.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quckchat.router.delivery.DeliveryObserver;
+import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.fanout.Leg;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Micrometer meters of the fan-out, per route and per destination leg. Tags come from routes and
+ * topics only (route, topic, destination, target, outcome), never from event ids, so their
+ * cardinality is bounded by the route files. See docs/operations.md for the list.
+ */
+public class DeliveryMetrics implements DeliveryObserver {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public DeliveryMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void received(ChatEvent event) {
+        counter(
+                        "quckchat.events.received",
+                        "Events read from Kafka and routed",
+                        "topic",
+                        event.topic(),
+                        "route",
+                        route(event))
+                .increment();
+    }
+
+    @Override
+    public void resolved(Leg leg) {
+        String outcome = leg.outcome().name().toLowerCase();
+        counter(
+                        "quckchat.legs",
+                        "Legs that ended, by outcome (delivered, skipped, dead_lettered, dropped)",
+                        "route",
+                        route(leg.event()),
+                        "destination",
+                        leg.destination().name(),
+                        "target",
+                        leg.target(),
+                        "outcome",
+                        outcome)
+                .increment();
+        if (leg.outcome() == Leg.Outcome.DELIVERED) {
+            timer(
+                            "quckchat.leg.latency",
+                            "From routing an event to the destination's confirmation of one leg",
+                            "destination",
+                            leg.destination().name(),
+                            "target",
+                            leg.target())
+                    .record(System.nanoTime() - leg.createdNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void failed(Leg leg, Throwable cause, boolean transientFailure) {
+        counter(
+                        "quckchat.leg.failures",
+                        "Failed delivery attempts; each is retried (transient: destination away; rejected: by policy)",
+                        "route",
+                        route(leg.event()),
+                        "destination",
+                        leg.destination().name(),
+                        "target",
+                        leg.target(),
+                        "kind",
+                        transientFailure ? "transient" : "rejected")
+                .increment();
+    }
+
+    @Override
+    public void deadLettered(Leg deadLetter) {
+        counter(
+                        "quckchat.dead.letters",
+                        "Dead letters written to <topic>.dlq, by the leg that failed",
+                        "route",
+                        route(deadLetter.event()),
+                        "topic",
+                        deadLetter.event().topic(),
+                        "leg",
+                        deadLetter.target())
+                .increment();
+    }
+
+    @Override
+    public void completed(ChatEvent event) {
+        long ageMillis = System.currentTimeMillis() - event.timestamp();
+        timer(
+                        "quckchat.event.latency",
+                        "End to end: from the event's Kafka timestamp until every leg is confirmed or dead-lettered",
+                        "topic",
+                        event.topic())
+                .record(Math.max(0, ageMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private static String route(ChatEvent event) {
+        return event.routeId() == null ? "none" : event.routeId();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(
+                key(name, tags),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    private Timer timer(String name, String description, String... tags) {
+        return timers.computeIfAbsent(
+                key(name, tags),
+                k -> Timer.builder(name)
+                        .description(description)
+                        .tags(tags)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofMinutes(5))
+                        .register(registry));
+    }
+
+    private static String key(String name, String... tags) {
+        return name + '|' + String.join("|", tags);
+    }
+}

@@ -1,0 +1,88 @@
+package io.quckchat.router.ops;
+
+import com.rabbitmq.client.ConnectionFactory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.quckchat.camel.bullmq.BullMqQueues;
+import io.quckchat.router.config.KafkaClients;
+import io.quckchat.router.delivery.Lane;
+import io.quckchat.router.jobs.BullMqSinkComponent;
+import io.quckchat.router.jobs.ScheduleSinkComponent;
+import io.quckchat.router.rabbitmq.RabbitTopology;
+import io.quckchat.router.source.ChatEventSource;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Metrics, health and the background readers behind them. */
+@Configuration(proxyBeanMethods = false)
+class OpsConfiguration {
+
+    @Bean
+    DeliveryMetrics deliveryMetrics(MeterRegistry registry) {
+        return new DeliveryMetrics(registry);
+    }
+
+    /** Lane and consumer gauges, and Kafka's own client metrics (lag per partition) for the fan-out consumer. */
+    @Bean
+    Object fanoutGauges(MeterRegistry registry, List<Lane> lanes, ChatEventSource source) {
+        for (Lane lane : lanes) {
+            Gauge.builder("quckchat.lane.backlog", lane, Lane::backlog)
+                    .description("Legs accepted by a destination's lane and not yet confirmed or dead-lettered")
+                    .tag("destination", lane.name())
+                    .register(registry);
+            Gauge.builder("quckchat.lane.available", lane, l -> l.isAvailable() ? 1 : 0)
+                    .description("1 while the destination accepts deliveries, 0 while it is failing transiently")
+                    .tag("destination", lane.name())
+                    .register(registry);
+        }
+        Gauge.builder("quckchat.events.in.flight", source, ChatEventSource::inFlight)
+                .description("Events read from Kafka whose offsets are not yet committed")
+                .register(registry);
+        AtomicReference<KafkaClientMetrics> metrics = new AtomicReference<>();
+        source.observeConsumer(
+                consumer -> {
+                    KafkaClientMetrics bound = new KafkaClientMetrics(consumer);
+                    bound.bindTo(registry);
+                    metrics.set(bound);
+                },
+                () -> {
+                    KafkaClientMetrics bound = metrics.getAndSet(null);
+                    if (bound != null) {
+                        bound.close();
+                    }
+                });
+        return metrics;
+    }
+
+    @Bean(destroyMethod = "close")
+    QueueDepths queueDepths(
+            MeterRegistry registry,
+            ConnectionFactory rabbitClientFactory,
+            RabbitTopology topology,
+            BullMqQueues bullMqQueues,
+            BullMqSinkComponent jobSinks,
+            ScheduleSinkComponent scheduleSinks) {
+        QueueDepths depths = new QueueDepths(registry, rabbitClientFactory, topology, bullMqQueues, () -> {
+            Set<String> queues = new TreeSet<>(jobSinks.queues());
+            queues.addAll(scheduleSinks.queues());
+            return queues;
+        });
+        depths.start(10);
+        return depths;
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaClients clients, ChatEventSource source) {
+        return new KafkaHealthIndicator(clients, source);
+    }
+
+    @Bean
+    LanesHealthIndicator lanesHealthIndicator(List<Lane> lanes) {
+        return new LanesHealthIndicator(lanes);
+    }
+}

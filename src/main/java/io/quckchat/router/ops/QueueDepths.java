@@ -1,0 +1,139 @@
+package io.quckchat.router.ops;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quckchat.camel.bullmq.BullMqQueues;
+import io.quckchat.camel.bullmq.BullMqState;
+import io.quckchat.router.rabbitmq.RabbitTopology;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Depth of every RabbitMQ queue the routes publish to and every BullMQ state count, read in the
+ * background every few seconds (so a scrape never waits on a broker) and published as gauges
+ * {@code quckchat.rabbitmq.queue.messages{queue}} and {@code quckchat.bullmq.jobs{queue,state}}.
+ * A gauge keeps its last value while its broker is unreachable.
+ */
+public class QueueDepths implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueDepths.class);
+
+    private final MeterRegistry registry;
+    private final ConnectionFactory rabbit;
+    private final RabbitTopology topology;
+    private final BullMqQueues jobs;
+    private final Supplier<Set<String>> jobQueues;
+    private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "queue-depths");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Map<String, Long> lastRabbit = Map.of();
+
+    public QueueDepths(
+            MeterRegistry registry,
+            ConnectionFactory rabbit,
+            RabbitTopology topology,
+            BullMqQueues jobs,
+            Supplier<Set<String>> jobQueues) {
+        this.registry = registry;
+        this.rabbit = rabbit;
+        this.topology = topology;
+        this.jobs = jobs;
+        this.jobQueues = jobQueues;
+    }
+
+    public void start(long periodSeconds) {
+        scheduler.scheduleWithFixedDelay(this::refresh, 1, periodSeconds, TimeUnit.SECONDS);
+    }
+
+    /** Reads every depth now. */
+    public void refresh() {
+        refreshRabbit();
+        refreshJobs();
+    }
+
+    /** The last read RabbitMQ queue depths, by short name. */
+    public Map<String, Long> rabbitDepths() {
+        return lastRabbit;
+    }
+
+    private void refreshRabbit() {
+        Set<String> queues = topology.queues();
+        if (queues.isEmpty()) {
+            return;
+        }
+        Map<String, Long> depths = new ConcurrentHashMap<>();
+        try (Connection connection = rabbit.newConnection("quckchat-router-depths")) {
+            for (String name : queues) {
+                try (Channel channel = connection.createChannel()) {
+                    long count = channel.queueDeclarePassive(topology.queueName(name))
+                            .getMessageCount();
+                    depths.put(name, count);
+                    gauge(
+                            "quckchat.rabbitmq.queue.messages",
+                            "Messages ready in a RabbitMQ task queue",
+                            count,
+                            "queue",
+                            name);
+                } catch (Exception e) {
+                    log.debug("No depth for RabbitMQ queue {}: {}", name, e.toString());
+                }
+            }
+            lastRabbit = depths;
+        } catch (Exception e) {
+            log.debug("RabbitMQ queue depths not read: {}", e.toString());
+        }
+    }
+
+    private void refreshJobs() {
+        try {
+            Set<String> queues = new TreeSet<>(jobQueues.get());
+            queues.addAll(jobs.queues());
+            for (String queue : queues) {
+                for (Map.Entry<BullMqState, Long> count : jobs.counts(queue).entrySet()) {
+                    gauge(
+                            "quckchat.bullmq.jobs",
+                            "Jobs of a BullMQ queue by state",
+                            count.getValue(),
+                            "queue",
+                            queue,
+                            "state",
+                            count.getKey().nodeName());
+                }
+            }
+        } catch (Exception e) {
+            log.debug("BullMQ counts not read: {}", e.toString());
+        }
+    }
+
+    private void gauge(String name, String description, long value, String... tags) {
+        values.computeIfAbsent(name + '|' + String.join("|", tags), key -> {
+                    AtomicLong holder = new AtomicLong();
+                    Gauge.builder(name, holder, AtomicLong::get)
+                            .description(description)
+                            .tags(tags)
+                            .register(registry);
+                    return holder;
+                })
+                .set(value);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
