@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * Adds BullMQ jobs from the JVM that stock BullMQ 5.x and 6.x workers, {@code QueueEvents} and Bull
@@ -65,8 +64,12 @@ public final class BullMqClient {
      */
     public String add(String queue, String name, String dataJson, BullMqJobOptions options) {
         byte[][] call = prepare(queue, name, dataJson, options);
-        byte[] id = runner.run(LuaScript.ADD, ReturnType.VALUE, ADD_KEYS, call);
-        return new String(id, StandardCharsets.UTF_8);
+        Object reply = runner.runAll(LuaScript.ADD, ADD_KEYS, java.util.Collections.singletonList(call))
+                .get(0);
+        if (reply instanceof BullMqException refused) {
+            throw refused;
+        }
+        return new String((byte[]) reply, StandardCharsets.UTF_8);
     }
 
     /**
