@@ -78,7 +78,12 @@ describe(`Java-added jobs, stock bullmq ${BULLMQ_VERSION}`, () => {
         ['p2-b', 2],
       ];
       for (const [name, priority] of plan) {
-        await q.add(name, {}, priority ? { priority } : {});
+        if (name === 'p2-b') {
+          // Through the endpoint, the priority and the name given by headers.
+          await q.send('jobName=wrong&priority=9', {}, { CamelBullMqPriority: '2', CamelBullMqJobName: name });
+        } else {
+          await q.add(name, {}, priority ? { priority } : {});
+        }
       }
       const counts = await q.queue.getJobCounts('waiting', 'prioritized');
       assert.equal(counts.prioritized, 6);
@@ -121,6 +126,21 @@ describe(`Java-added jobs, stock bullmq ${BULLMQ_VERSION}`, () => {
       assert.ok(gaps[0] >= 200, `first gap ${gaps[0]} ms`);
       assert.ok(gaps[1] >= 400, `second gap ${gaps[1]} ms`);
       assert.ok(gaps[1] > gaps[0], `gaps ${gaps} should grow`);
+    }));
+
+  test('a fixed backoff with jitter (endpoint options) waits between (1-jitter) and 1 times the delay', () =>
+    withQueue(java, async q => {
+      q.worker(job => {
+        if (job.attemptsMade === 0) throw new Error('first try fails');
+      });
+      const id = await q.send('jobName=jittery&attempts=2&backoffType=fixed&backoffDelay=600&backoffJitter=0.5', {});
+      await waitFor(async () => (await q.queue.getJob(id))?.finishedOn, { what: 'completion' });
+      const job = await q.queue.getJob(id);
+      assert.deepEqual(job.opts.backoff, { type: 'fixed', delay: 600, jitter: 0.5 });
+      assert.equal(await job.getState(), 'completed');
+      const gap = q.runs[1].at - q.runs[0].at;
+      assert.ok(gap >= 300, `gap ${gap} ms`);
+      assert.ok(gap < 600 + 1000, `gap ${gap} ms`);
     }));
 
   test('a job failing for good lands in failed with its reason, stack traces and attempts', () =>
