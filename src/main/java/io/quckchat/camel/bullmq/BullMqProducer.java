@@ -44,7 +44,7 @@ public class BullMqProducer extends DefaultProducer {
         }
         BullMqJobOptions options = headers ? options(exchange, message, endpoint) : endpoint.getJobOptions();
         String data = dataJson(exchange, message.getBody());
-        String id = endpoint.client().add(queue, name, data, options);
+        String id = endpoint.client().add(queue, name, data, options, true);
         if (!headers || !id.equals(customIdHeader(exchange, message))) {
             // Not the caller's custom id: remember it is ours, so a later bullmq endpoint does not
             // take it for one.

@@ -233,9 +233,11 @@ public final class InteropDriver {
                 }
             }
             case "camel" -> {
-                String uri = "bullmq:" + queue + "?jobName=bench&prefix=" + prefix;
+                // Resolved once, as a route's to() is.
+                org.apache.camel.Endpoint endpoint =
+                        camel.getEndpoint("bullmq:" + queue + "?jobName=bench&prefix=" + prefix);
                 for (int i = 0; i < n; i++) {
-                    template.sendBody(uri, data);
+                    template.sendBody(endpoint, data);
                 }
             }
             default -> throw new IllegalArgumentException("Unknown bench mode " + mode);
