@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * Adds BullMQ jobs from the JVM that stock BullMQ 5.x and 6.x workers, {@code QueueEvents} and Bull
@@ -64,9 +63,18 @@ public final class BullMqClient {
      *     too late (e.g. {@code RedisConnectionFailureException}, {@code QueryTimeoutException})
      */
     public String add(String queue, String name, String dataJson, BullMqJobOptions options) {
-        byte[][] call = prepare(queue, name, dataJson, options);
-        byte[] id = runner.run(LuaScript.ADD, ReturnType.VALUE, ADD_KEYS, call);
-        return new String(id, StandardCharsets.UTF_8);
+        return add(queue, name, dataJson, options, false);
+    }
+
+    /** As {@link #add(String, String, String, BullMqJobOptions)}; the producer has checked the JSON already. */
+    String add(String queue, String name, String dataJson, BullMqJobOptions options, boolean dataIsJson) {
+        byte[][] call = prepare(queue, name, dataJson, options, dataIsJson);
+        Object reply = runner.runAll(LuaScript.ADD, ADD_KEYS, java.util.Collections.singletonList(call))
+                .get(0);
+        if (reply instanceof BullMqException refused) {
+            throw refused;
+        }
+        return new String((byte[]) reply, StandardCharsets.UTF_8);
     }
 
     /**
@@ -91,7 +99,7 @@ public final class BullMqClient {
                 if (job == null) {
                     throw new BullMqException("Job " + i + " of the batch is null");
                 }
-                calls.add(prepare(job.queue(), job.name(), job.dataJson(), job.options()));
+                calls.add(prepare(job.queue(), job.name(), job.dataJson(), job.options(), false));
                 callIndex[calls.size() - 1] = i;
             } catch (BullMqException refused) {
                 results[i] = BullMqAddResult.refused(refused);
@@ -108,13 +116,13 @@ public final class BullMqClient {
     }
 
     /** Validates the job and builds the add script's KEYS and ARGV (see add.lua). */
-    private byte[][] prepare(String queue, String name, String dataJson, BullMqJobOptions options) {
+    private byte[][] prepare(String queue, String name, String dataJson, BullMqJobOptions options, boolean dataIsJson) {
         QueueKeys keys = new QueueKeys(prefix, queue);
         if (name == null) {
             throw new BullMqException("Job name is required (queue " + queue + ")");
         }
         String data = dataJson == null ? "{}" : dataJson;
-        if (!Json.isValid(data)) {
+        if (!dataIsJson && !Json.isValid(data)) {
             throw new BullMqException("Job data must be JSON text (a worker runs JSON.parse on it), got: "
                     + (data.length() > 80 ? data.substring(0, 80) + "..." : data));
         }

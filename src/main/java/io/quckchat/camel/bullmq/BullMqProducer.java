@@ -30,22 +30,40 @@ public class BullMqProducer extends DefaultProducer {
     public void process(Exchange exchange) {
         BullMqEndpoint endpoint = getEndpoint();
         Message message = exchange.getMessage();
-        String queue = message.getHeader(BullMqConstants.QUEUE, endpoint.getQueue(), String.class);
-        String name = message.getHeader(
-                BullMqConstants.JOB_NAME, endpoint.getConfiguration().getJobName(), String.class);
+        boolean headers = hasBullMqHeader(message);
+        String queue = headers
+                ? message.getHeader(BullMqConstants.QUEUE, endpoint.getQueue(), String.class)
+                : endpoint.getQueue();
+        String name = headers
+                ? message.getHeader(
+                        BullMqConstants.JOB_NAME, endpoint.getConfiguration().getJobName(), String.class)
+                : endpoint.getConfiguration().getJobName();
         if (name == null) {
             throw new BullMqException("No job name for " + endpoint.getEndpointUri()
                     + ": set the jobName option or the " + BullMqConstants.JOB_NAME + " header");
         }
-        BullMqJobOptions options = options(exchange, message, endpoint);
+        BullMqJobOptions options = headers ? options(exchange, message, endpoint) : endpoint.getJobOptions();
         String data = dataJson(exchange, message.getBody());
-        String id = endpoint.client().add(queue, name, data, options);
-        if (!id.equals(customIdHeader(exchange, message))) {
+        String id = endpoint.client().add(queue, name, data, options, true);
+        if (!headers || !id.equals(customIdHeader(exchange, message))) {
             // Not the caller's custom id: remember it is ours, so a later bullmq endpoint does not
             // take it for one.
             exchange.setProperty(BullMqConstants.ADDED_JOB_ID_PROPERTY, id);
         }
         message.setHeader(BullMqConstants.JOB_ID, id);
+    }
+
+    /** One pass over the header names instead of a lookup per option header. */
+    private static boolean hasBullMqHeader(Message message) {
+        if (!message.hasHeaders()) {
+            return false;
+        }
+        for (String name : message.getHeaders().keySet()) {
+            if (name.regionMatches(true, 0, "CamelBullMq", 0, "CamelBullMq".length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The endpoint's options, with the message's option headers on top. */

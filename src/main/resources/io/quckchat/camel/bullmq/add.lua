@@ -13,7 +13,9 @@
 local call = redis.call
 local metaKey, eventsKey = KEYS[3], KEYS[9]
 
-local version = call('HGET', metaKey, 'version')
+-- One read of everything the script needs from meta.
+local meta = call('HMGET', metaKey, 'version', 'opts.maxLenEvents', 'paused', 'concurrency')
+local version = meta[1]
 if version and string.find(version, '^bullmq:[1-4]%.') then
   return redis.error_reply('BULLMQ queue ' .. metaKey .. ' is used by ' .. version
     .. ', which waits for jobs without the marker key; BullMQ 5 or newer is required')
@@ -22,7 +24,7 @@ end
 -- The counter moves on every add, custom id or not, as with BullMQ.
 local counter = call('INCR', KEYS[4])
 
-local maxEvents = call('HGET', metaKey, 'opts.maxLenEvents')
+local maxEvents = meta[2]
 if not maxEvents then
   maxEvents = '10000'
   call('HSET', metaKey, 'opts.maxLenEvents', maxEvents)
@@ -67,12 +69,12 @@ if delay > 0 then
 end
 
 -- Paused, or as many jobs active as the queue's global concurrency: no wake-up marker.
-local state = call('HMGET', metaKey, 'paused', 'concurrency')
+local paused, concurrency = meta[3], meta[4]
 local blocked = false
-if state[1] then
+if paused then
   blocked = true
-elseif state[2] then
-  blocked = call('LLEN', KEYS[10]) >= tonumber(state[2])
+elseif concurrency then
+  blocked = call('LLEN', KEYS[10]) >= tonumber(concurrency)
 end
 
 if priority > 0 then
@@ -83,7 +85,7 @@ else
   -- a job pushed to wait meanwhile would be lost. BullMQ 6 keeps them in wait and merges any
   -- left in paused on resume. So wait only for a queue whose version says 6 or newer.
   local target = KEYS[1]
-  if state[1] then
+  if paused then
     local major = version and tonumber(string.match(version, '^bullmq:(%d+)%.'))
     if not major or major < 6 then
       target = KEYS[2]
