@@ -66,8 +66,9 @@ class OpsConfiguration {
             RabbitTopology topology,
             BullMqQueues bullMqQueues,
             BullMqSinkComponent jobSinks,
-            ScheduleSinkComponent scheduleSinks) {
-        QueueDepths depths = new QueueDepths(registry, rabbitClientFactory, topology, bullMqQueues, () -> {
+            ScheduleSinkComponent scheduleSinks,
+            ChatEventSource source) {
+        QueueDepths depths = new QueueDepths(registry, source::lag, rabbitClientFactory, topology, bullMqQueues, () -> {
             Set<String> queues = new TreeSet<>(jobSinks.queues());
             queues.addAll(scheduleSinks.queues());
             return queues;

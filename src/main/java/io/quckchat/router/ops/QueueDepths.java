@@ -5,6 +5,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.camel.bullmq.BullMqState;
 import io.quckchat.router.rabbitmq.RabbitTopology;
@@ -17,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +46,12 @@ public class QueueDepths implements AutoCloseable {
     });
     private volatile Map<String, Long> lastRabbit = Map.of();
 
+    private final Supplier<Map<TopicPartition, Long>> consumerLag;
+    private final MultiGauge lag;
+
     public QueueDepths(
             MeterRegistry registry,
+            Supplier<Map<TopicPartition, Long>> consumerLag,
             ConnectionFactory rabbit,
             RabbitTopology topology,
             BullMqQueues jobs,
@@ -54,6 +61,10 @@ public class QueueDepths implements AutoCloseable {
         this.topology = topology;
         this.jobs = jobs;
         this.jobQueues = jobQueues;
+        this.consumerLag = consumerLag;
+        this.lag = MultiGauge.builder("quckchat.kafka.consumer.lag")
+                .description("Records of a partition the fan-out consumer has not read yet")
+                .register(registry);
     }
 
     public void start(long periodSeconds) {
@@ -62,6 +73,17 @@ public class QueueDepths implements AutoCloseable {
 
     /** Reads every depth now. */
     public void refresh() {
+        lag.register(
+                consumerLag.get().entrySet().stream()
+                        .map(e -> MultiGauge.Row.of(
+                                Tags.of(
+                                        "topic",
+                                        e.getKey().topic(),
+                                        "partition",
+                                        String.valueOf(e.getKey().partition())),
+                                e.getValue()))
+                        .toList(),
+                true);
         refreshRabbit();
         refreshJobs();
     }

@@ -53,6 +53,8 @@ public class ChatEventSource {
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
     private final Object completions = new Object();
     private volatile int inFlight;
+    private volatile Map<TopicPartition, Long> lag = Map.of();
+    private long lagReadAt;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
@@ -129,6 +131,11 @@ public class ChatEventSource {
         wakeup();
     }
 
+    /** Records not yet read, per assigned partition, as of about a second ago (Kafka's own view). */
+    public Map<TopicPartition, Long> lag() {
+        return lag;
+    }
+
     /** Events read and not yet committed, as of the last poll. */
     public int inFlight() {
         return inFlight;
@@ -202,6 +209,7 @@ public class ChatEventSource {
                         handle(records);
                     }
                     commit(false);
+                    readLag();
                 } catch (WakeupException e) {
                     // a command or a stop is waiting
                 } catch (InterruptedException e) {
@@ -308,6 +316,19 @@ public class ChatEventSource {
         resume.removeAll(pause);
         consumer.pause(pause);
         consumer.resume(resume);
+    }
+
+    private void readLag() {
+        long now = System.currentTimeMillis();
+        if (now - lagReadAt < 1000) {
+            return;
+        }
+        lagReadAt = now;
+        Map<TopicPartition, Long> current = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            consumer.currentLag(partition).ifPresent(value -> current.put(partition, value));
+        }
+        lag = Map.copyOf(current);
     }
 
     private void commit(boolean sync) {
