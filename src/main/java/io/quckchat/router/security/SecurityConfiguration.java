@@ -2,6 +2,7 @@ package io.quckchat.router.security;
 
 import io.quckchat.router.config.RouterProperties;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,10 +51,23 @@ public class SecurityConfiguration {
                         .denyAll())
                 .httpBasic(Customizer.withDefaults())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                // JSON APIs authenticated per request; their POSTs require application/json, which a
-                // cross-site form cannot send, so no CSRF token is needed.
-                .csrf(csrf -> csrf.ignoringRequestMatchers("/admin/dead-letters/**"));
+                // A request whose content type a cross-site form cannot send (application/json,
+                // Jolokia's and the dead-letter API's) needs a CORS preflight, which the router never
+                // grants: it cannot be forged, so it needs no CSRF token. Forms do.
+                .csrf(csrf -> csrf.ignoringRequestMatchers(SecurityConfiguration::notFormContent));
         return http.build();
+    }
+
+    /** True unless the body could come from an HTML form (the CORS "simple" content types). */
+    static boolean notFormContent(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return false;
+        }
+        String mime = type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return !mime.equals("application/x-www-form-urlencoded")
+                && !mime.equals("multipart/form-data")
+                && !mime.equals("text/plain");
     }
 
     @Bean

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -13,9 +14,10 @@ import org.apache.kafka.common.header.Header;
 /**
  * Runs the fan-out route for each record of its topic, on the poll thread of the {@link
  * ChatEventSource}. The route only collects legs; an exception the route did not handle rejects
- * the whole event to the dead-letter topic.
+ * the whole event to the dead-letter topic. Suspending the route pauses its topic's partitions
+ * (no rebalance); resuming goes on from where it paused.
  */
-public class ChatEventsConsumer extends DefaultConsumer {
+public class ChatEventsConsumer extends DefaultConsumer implements Suspendable {
 
     private final ChatEventsEndpoint endpoint;
 
