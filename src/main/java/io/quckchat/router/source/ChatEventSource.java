@@ -60,6 +60,7 @@ public class ChatEventSource {
     private volatile boolean running;
     private volatile boolean closing;
     private volatile boolean draining;
+    private volatile boolean stopping;
     private boolean backpressure;
     private Set<String> subscribed = Set.of();
     private volatile java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> onConsumer = c -> {};
@@ -79,6 +80,7 @@ public class ChatEventSource {
                     + previous.getRouteId() + "; one route per topic");
         }
         closing = false;
+        stopping = false;
         if (thread == null) {
             running = true;
             thread = new Thread(this::run, "chat-events-poll");
@@ -92,7 +94,8 @@ public class ChatEventSource {
      * its topic. Blocks until done, so a route stop is graceful.
      */
     void unregister(ChatEventsConsumer route) throws Exception {
-        boolean shutdown = route.getEndpoint().getCamelContext().isStopping();
+        // The whole context stopping (not one route): drain and commit, but do not subscribe again.
+        boolean shutdown = route.getEndpoint().getCamelContext().getStatus().isStopping();
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {
             if (thread == null) {
@@ -103,9 +106,10 @@ public class ChatEventSource {
                 try {
                     routes.remove(route.topic(), route);
                     drain(partitionsOf(Set.of(route.topic())));
-                    if (routes.isEmpty() && shutdown) {
-                        closing = true;
-                    } else if (!shutdown) {
+                    if (shutdown) {
+                        stopping = true;
+                        closing = routes.isEmpty();
+                    } else {
                         resubscribe();
                     }
                     done.complete(null);
@@ -242,7 +246,8 @@ public class ChatEventSource {
     }
 
     private void resubscribeIfNeeded() {
-        if (!subscribed.equals(routes.keySet())) {
+        // While the context stops, stopped routes' partitions stay paused instead (no rebalances).
+        if (!stopping && !subscribed.equals(routes.keySet())) {
             resubscribe();
         }
     }
@@ -373,6 +378,7 @@ public class ChatEventSource {
             return;
         }
         long deadline = System.currentTimeMillis() + settings.drainTimeout().toMillis();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         draining = true;
         try {
             while (true) {
@@ -380,7 +386,10 @@ public class ChatEventSource {
                 for (TopicPartition partition : partitions) {
                     PartitionProgress state = progress.get(partition);
                     if (state != null) {
-                        state.advance();
+                        long next = state.advance();
+                        if (next >= 0) {
+                            offsets.put(partition, new OffsetAndMetadata(next));
+                        }
                         outstanding += state.inFlight();
                     }
                 }
@@ -404,14 +413,9 @@ public class ChatEventSource {
         } finally {
             draining = false;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : partitions) {
             PartitionProgress state = progress.remove(partition);
             if (state != null) {
-                long next = state.advance();
-                if (next >= 0) {
-                    offsets.put(partition, new OffsetAndMetadata(next));
-                }
                 state.abandon();
             }
         }
