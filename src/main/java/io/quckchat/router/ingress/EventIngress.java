@@ -100,7 +100,6 @@ class EventIngress {
         Message message = exchange.getMessage();
         Caller caller = caller(exchange);
         String topic = message.getHeader(TOPIC, String.class);
-        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
         String idempotencyKey = message.getHeader(IDEMPOTENCY_KEY, String.class);
         String eventKey = message.getHeader(EVENT_KEY, String.class);
         byte[] body = message.getBody(byte[].class);
@@ -108,10 +107,8 @@ class EventIngress {
             respond(exchange, Problem.unauthorized("no authenticated caller"));
             return;
         }
+        // Media type (415) and size (413) were checked by IngressFilter, before Camel read the body.
         Problem problem = checkTopic(caller, topic, "path topic")
-                .or(() -> contract.acceptsMediaType(contentType)
-                        ? Optional.empty()
-                        : Optional.of(Problem.unsupportedMediaType(contentType)))
                 .or(() -> checkHeader(EVENT_KEY, eventKey, contract::checkEventKey))
                 .or(() -> checkHeader(IDEMPOTENCY_KEY, idempotencyKey, contract::checkIdempotencyKey))
                 .orElse(null);
@@ -170,17 +167,13 @@ class EventIngress {
     void batch(Exchange exchange) {
         Message message = exchange.getMessage();
         Caller caller = caller(exchange);
-        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
         String idempotencyKey = message.getHeader(IDEMPOTENCY_KEY, String.class);
         byte[] body = message.getBody(byte[].class);
         if (caller == null) {
             respond(exchange, Problem.unauthorized("no authenticated caller"));
             return;
         }
-        Problem problem = (contract.acceptsMediaType(contentType)
-                        ? Optional.<Problem>empty()
-                        : Optional.of(Problem.unsupportedMediaType(contentType)))
-                .or(() -> checkHeader(IDEMPOTENCY_KEY, idempotencyKey, contract::checkIdempotencyKey))
+        Problem problem = checkHeader(IDEMPOTENCY_KEY, idempotencyKey, contract::checkIdempotencyKey)
                 .orElse(null);
         if (problem != null) {
             respond(exchange, problem);

@@ -78,10 +78,12 @@ class IngressConfiguration {
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-    SecurityFilterChain ingressApi(HttpSecurity http, Callers callers, RouterProperties properties) throws Exception {
+    SecurityFilterChain ingressApi(
+            HttpSecurity http, Callers callers, IngressContract contract, RouterProperties properties)
+            throws Exception {
         ObjectMapper json = new ObjectMapper();
-        IngressFilter gate =
-                new IngressFilter(callers, properties.ingress().maxBodySize().toBytes(), json);
+        IngressFilter gate = new IngressFilter(
+                callers, contract, properties.ingress().maxBodySize().toBytes(), json);
         http.securityMatcher(IngressRoutes.BASE + "/**")
                 .authorizeHttpRequests(
                         requests -> requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)

@@ -88,7 +88,7 @@ class IngressContract {
         if (contentType == null) {
             return false;
         }
-        String[] parts = contentType.split(";");
+        String[] parts = contentType.split(";", -1);
         if (!mediaTypes.contains(parts[0].trim().toLowerCase())) {
             return false;
         }

@@ -34,6 +34,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ol>
  *   <li><b>401</b> without a bearer token (unless anonymous access is configured) or with an
  *       unknown one; the token is never logged.
+ *   <li><b>415</b> for a POST whose Content-Type is not the document's {@code application/json}
+ *       (UTF-8): Camel would otherwise parse a form or multipart body before the route runs.
  *   <li><b>413</b> for a body over {@code max-body-size}: a larger Content-Length is refused
  *       without reading, and a body without one is read only up to the limit, then refused.
  *   <li>Hands Camel a request without {@code Camel*} headers and without query parameters (the
@@ -49,11 +51,13 @@ class IngressFilter extends OncePerRequestFilter {
     static final String REALM = "Bearer realm=\"quckchat-ingress\"";
 
     private final Callers callers;
+    private final IngressContract contract;
     private final long maxBody;
     private final ObjectMapper json;
 
-    IngressFilter(Callers callers, long maxBody, ObjectMapper json) {
+    IngressFilter(Callers callers, IngressContract contract, long maxBody, ObjectMapper json) {
         this.callers = callers;
+        this.contract = contract;
         this.maxBody = maxBody;
         this.json = json;
     }
@@ -97,6 +101,10 @@ class IngressFilter extends OncePerRequestFilter {
         SecurityContextHolder.setContext(context);
         request.setAttribute(CALLER, caller);
 
+        if ("POST".equals(request.getMethod()) && !contract.acceptsMediaType(request.getContentType())) {
+            refuse(response, Problem.unsupportedMediaType(request.getContentType()), null, json);
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxBody) {
             refuse(response, Problem.tooLarge(maxBody, "Content-Length is " + declared + " bytes"), null, json);
