@@ -3,8 +3,11 @@ package io.quckchat.router.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every setting of the router, bound from {@code config/application.yml}, which maps the
@@ -14,7 +17,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("quckchat")
 public record RouterProperties(
-        Kafka kafka, Rabbitmq rabbitmq, Redis redis, BullBoard bullBoard, Delivery delivery, Admin admin) {
+        Kafka kafka,
+        Rabbitmq rabbitmq,
+        Redis redis,
+        BullBoard bullBoard,
+        Delivery delivery,
+        Admin admin,
+        Ingress ingress) {
 
     public record Kafka(
             List<String> brokers,
@@ -58,6 +67,40 @@ public record RouterProperties(
         @Override
         public String toString() {
             return "Admin[username=" + username + ", password=" + (enabled() ? "****" : "(none)") + "]";
+        }
+    }
+
+    /** The HTTP ingress, {@code /api/v1/events} (CONTRACT §7, docs/ingress.md). */
+    public record Ingress(
+            /** Callers allowed to post: a name (becomes ce_source), a bearer token, and the topics it may post to. */
+            List<Token> tokens,
+            /** Requests without a token are accepted (as caller "anonymous", every topic) only when true. */
+            boolean allowAnonymous,
+            /** Largest request body; a larger one is refused with 413 after reading at most this much. */
+            DataSize maxBodySize,
+            /** Most events in one batch request. */
+            int maxBatchSize,
+            /** Longest wait for Kafka's acknowledgement before answering 503. */
+            Duration publishTimeout,
+            /** How long an Idempotency-Key's answer is remembered. */
+            Duration idempotencyTtl,
+            /** Redis key prefix of the idempotency records. */
+            String idempotencyPrefix) {
+
+        public List<Token> tokens() {
+            return tokens == null ? List.of() : tokens;
+        }
+    }
+
+    /** One ingress caller. {@code topics} may be {@code *} for every topic. The token is never printed. */
+    public record Token(String name, String token, List<String> topics) {
+        public List<String> topics() {
+            return topics == null ? List.of() : topics;
+        }
+
+        @Override
+        public String toString() {
+            return "Token[name=" + name + ", token=****, topics=" + topics() + "]";
         }
     }
 
@@ -154,6 +197,55 @@ public record RouterProperties(
         Settings.positive("quckchat.delivery.ledger-ttl", delivery.ledgerTtl());
         Settings.notBlank("quckchat.delivery.ledger-prefix", delivery.ledgerPrefix());
         Settings.positive("quckchat.delivery.timeout", delivery.timeout());
+
+        validateIngress();
+    }
+
+    private void validateIngress() {
+        Settings.require(ingress != null, "quckchat.ingress", "is missing");
+        Set<String> names = new HashSet<>();
+        Set<String> tokens = new HashSet<>();
+        for (int i = 0; i < ingress.tokens().size(); i++) {
+            Token token = ingress.tokens().get(i);
+            String at = "quckchat.ingress.tokens[" + i + "]";
+            Settings.require(
+                    token.name() != null && token.name().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+                    at + ".name",
+                    "must be 1-64 letters, digits, '.', '_' or '-' (it becomes ce_source), got '" + token.name() + "'");
+            Settings.require(names.add(token.name()), at + ".name", "'" + token.name() + "' is used twice");
+            Settings.require(
+                    token.token() != null && token.token().length() >= 16,
+                    at + ".token",
+                    "is too short: use at least 16 characters");
+            Settings.require(
+                    token.token().chars().allMatch(c -> c > 0x20 && c < 0x7f),
+                    at + ".token",
+                    "must be printable ASCII without spaces");
+            Settings.require(tokens.add(token.token()), at + ".token", "is the same as another caller's");
+            Settings.require(!token.topics().isEmpty(), at + ".topics", "is empty: list topics, or * for all");
+            for (String topic : token.topics()) {
+                Settings.require(
+                        topic != null && (topic.equals("*") || topic.matches("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)+")),
+                        at + ".topics",
+                        "'" + topic + "' is not a topic name (or *)");
+            }
+        }
+        Settings.require(
+                ingress.maxBodySize() != null
+                        && ingress.maxBodySize().toBytes() >= 1024
+                        && ingress.maxBodySize().toBytes() <= 16L * 1024 * 1024,
+                "quckchat.ingress.max-body-size",
+                "must be between 1KB and 16MB, got " + ingress.maxBodySize());
+        Settings.require(
+                ingress.maxBatchSize() >= 1 && ingress.maxBatchSize() <= 10_000,
+                "quckchat.ingress.max-batch-size",
+                "must be between 1 and 10000, got " + ingress.maxBatchSize());
+        Settings.require(
+                ingress.publishTimeout() != null && ingress.publishTimeout().toMillis() >= 200,
+                "quckchat.ingress.publish-timeout",
+                "must be at least 200ms, got " + ingress.publishTimeout());
+        Settings.positive("quckchat.ingress.idempotency-ttl", ingress.idempotencyTtl());
+        Settings.notBlank("quckchat.ingress.idempotency-prefix", ingress.idempotencyPrefix());
     }
 
     /** Parses {@code RABBITMQ_URL}: {@code amqp://} or {@code amqps://} with a host. */

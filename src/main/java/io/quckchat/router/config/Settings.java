@@ -24,7 +24,8 @@ final class Settings {
             Map.entry("quckchat.bull-board.enabled", "BULL_BOARD_ENABLED"),
             Map.entry("quckchat.bull-board.path", "BULL_BOARD_PATH"),
             Map.entry("quckchat.admin.username", "ADMIN_USERNAME"),
-            Map.entry("quckchat.admin.password", "ADMIN_PASSWORD"));
+            Map.entry("quckchat.admin.password", "ADMIN_PASSWORD"),
+            Map.entry("quckchat.ingress.allow-anonymous", "INGRESS_ALLOW_ANONYMOUS"));
 
     private Settings() {}
 

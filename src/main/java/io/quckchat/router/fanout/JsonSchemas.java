@@ -10,6 +10,8 @@ import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,22 +51,32 @@ public class JsonSchemas implements EventSchemas {
         }
         Set<ValidationMessage> problems = schema.get().validate(event);
         if (!problems.isEmpty()) {
-            String detail = problems.stream()
+            List<String[]> described = problems.stream()
                     .limit(5)
                     .map(JsonSchemas::describe)
-                    .sorted()
-                    .collect(Collectors.joining("; "));
-            throw new InvalidEventException(topic + " event breaks its schema: " + detail);
+                    .sorted(Comparator.comparing((String[] p) -> p[0]).thenComparing(p -> p[1]))
+                    .toList();
+            String detail = described.stream().map(p -> p[0] + ": " + p[1]).collect(Collectors.joining("; "));
+            throw new InvalidEventException(
+                    topic + " event breaks its schema: " + detail,
+                    described.get(0)[0],
+                    described.get(0)[1]);
         }
     }
 
-    private static String describe(ValidationMessage problem) {
+    /** {location, message without the location}. */
+    private static String[] describe(ValidationMessage problem) {
         String location = problem.getInstanceLocation().toString();
         String message = problem.getMessage();
         if (message.startsWith(location + ": ")) {
             message = message.substring(location.length() + 2);
         }
-        return location + ": " + message;
+        // A missing property is reported at its object; name the property itself.
+        if ("required".equals(problem.getType()) && problem.getProperty() != null) {
+            String property = problem.getProperty();
+            location += property.matches("[A-Za-z_][A-Za-z0-9_]*") ? "." + property : "['" + property + "']";
+        }
+        return new String[] {location, message};
     }
 
     /** Whether a topic has a schema (for the route validator). */

@@ -25,7 +25,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * Who may call what. Liveness and readiness are open (orchestrators probe them); everything an
  * operator uses — dead letters, the dashboard, Hawtio and Jolokia, the rest of actuator — needs
  * the admin credentials over HTTP Basic; anything else is refused. With no admin password set the
- * admin surfaces refuse everyone. Passwords are compared in constant time and never logged.
+ * admin surfaces refuse everyone. Passwords are compared in constant time and never logged. The
+ * HTTP ingress, {@code /api/v1/**}, has its own chain, ordered before this one (bearer tokens,
+ * {@code io.quckchat.router.ingress.IngressConfiguration}); this chain matches everything else.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {

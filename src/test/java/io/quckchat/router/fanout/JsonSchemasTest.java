@@ -37,7 +37,9 @@ class JsonSchemasTest {
         assertThatThrownBy(() -> schemas.validate("message.sent", event))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("message.sent event breaks its schema")
-                .hasMessageContaining("conversationId");
+                .hasMessageContaining("conversationId")
+                .satisfies(e -> assertThat(((InvalidEventException) e).path()).isEqualTo("$.conversationId"))
+                .satisfies(e -> assertThat(((InvalidEventException) e).reason()).contains("required"));
     }
 
     @Test
