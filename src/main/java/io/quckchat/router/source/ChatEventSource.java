@@ -79,6 +79,8 @@ public class ChatEventSource {
             throw new IllegalStateException("Topic " + route.topic() + " is already consumed by route "
                     + previous.getRouteId() + "; one route per topic");
         }
+        // A fresh consumer of the topic starts unpaused (Camel suspends a route before stopping it).
+        suspended.remove(route.topic());
         closing = false;
         stopping = false;
         if (thread == null) {

@@ -99,6 +99,10 @@ class RedriveIT {
             assertThat(dry.path("outcomes").get(0).path("legs").asText()).isEqualTo("rabbitmq:notifications");
             assertThat(http.post("/admin/dead-letters/redrive", "text/plain", body + "}", Http.admin())
                             .statusCode())
+                    .as("a content type a cross-site form could send needs a CSRF token")
+                    .isEqualTo(403);
+            assertThat(http.post("/admin/dead-letters/redrive", "application/xml", body + "}", Http.admin())
+                            .statusCode())
                     .as("JSON only")
                     .isEqualTo(415);
 
