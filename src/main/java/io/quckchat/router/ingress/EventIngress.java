@@ -132,23 +132,12 @@ class EventIngress {
         }
 
         String fingerprint = Idempotency.fingerprint(topic + "\n" + eventKey, body);
-        Idempotency.Claimed claim = null;
-        String eventId = UUID.randomUUID().toString();
-        if (idempotencyKey != null) {
-            Idempotency.Claim result;
-            try {
-                result = idempotency.claim(caller.name(), idempotencyKey, fingerprint);
-            } catch (DataAccessException e) {
-                respond(exchange, storeUnavailable(e));
-                return;
-            }
-            if (!(result instanceof Idempotency.Claimed claimed)) {
-                respondToClaim(exchange, result);
-                return;
-            }
-            claim = claimed;
-            eventId = claimed.eventId();
+        Claiming claiming = claim(exchange, caller.name(), idempotencyKey, fingerprint);
+        if (claiming.answered()) {
+            return;
         }
+        Idempotency.Claimed claim = claiming.claimed();
+        String eventId = claim != null ? claim.eventId() : UUID.randomUUID().toString();
 
         long deadline = System.nanoTime() + publisher.timeout().toNanos();
         Outcome outcome = await(eventId, checked, publish(eventId, checked, caller, deadline), deadline);
@@ -210,23 +199,12 @@ class EventIngress {
         }
 
         String fingerprint = Idempotency.fingerprint("batch", body);
-        Idempotency.Claimed claim = null;
-        String batchId = UUID.randomUUID().toString();
-        if (idempotencyKey != null) {
-            Idempotency.Claim result;
-            try {
-                result = idempotency.claim(caller.name(), idempotencyKey, fingerprint);
-            } catch (DataAccessException e) {
-                respond(exchange, storeUnavailable(e));
-                return;
-            }
-            if (!(result instanceof Idempotency.Claimed claimed)) {
-                respondToClaim(exchange, result);
-                return;
-            }
-            claim = claimed;
-            batchId = claimed.eventId();
+        Claiming claiming = claim(exchange, caller.name(), idempotencyKey, fingerprint);
+        if (claiming.answered()) {
+            return;
         }
+        Idempotency.Claimed claim = claiming.claimed();
+        String batchId = claim != null ? claim.eventId() : UUID.randomUUID().toString();
 
         long deadline = System.nanoTime() + publisher.timeout().toNanos();
         int n = batch.size();
@@ -493,6 +471,28 @@ class EventIngress {
     }
 
     // ---- idempotency ----
+
+    /** The outcome of claiming an {@code Idempotency-Key}: answered already (a replay, a conflict, the store down), or go on. */
+    private record Claiming(boolean answered, Idempotency.Claimed claimed) {}
+
+    /** Claims the key if there is one; when the request is answered here (replay, conflict, store down) says so. */
+    private Claiming claim(Exchange exchange, String caller, String idempotencyKey, String fingerprint) {
+        if (idempotencyKey == null) {
+            return new Claiming(false, null);
+        }
+        Idempotency.Claim result;
+        try {
+            result = idempotency.claim(caller, idempotencyKey, fingerprint);
+        } catch (DataAccessException e) {
+            respond(exchange, storeUnavailable(e));
+            return new Claiming(true, null);
+        }
+        if (!(result instanceof Idempotency.Claimed claimed)) {
+            respondToClaim(exchange, result);
+            return new Claiming(true, null);
+        }
+        return new Claiming(false, claimed);
+    }
 
     private void respondToClaim(Exchange exchange, Idempotency.Claim claim) {
         if (claim instanceof Idempotency.Replay replay) {

@@ -1,5 +1,6 @@
 package io.quckchat.router.jobs;
 
+import io.quckchat.camel.bullmq.BullMqConfiguration;
 import io.quckchat.router.fanout.RetryPolicy;
 import java.util.Map;
 import org.apache.camel.Endpoint;
@@ -33,13 +34,19 @@ public class BullMqSinkComponent extends DefaultComponent {
             throw new IllegalArgumentException(
                     "bullmq-sink needs a queue name such as push: bullmq-sink:<queue>, got " + uri);
         }
-        BullMqSinkEndpoint endpoint = new BullMqSinkEndpoint(uri, this, remaining);
-        queues.add(remaining);
-        setProperties(endpoint, parameters);
-        if (endpoint.getJobName() == null || endpoint.getJobName().isBlank()) {
+        BullMqConfiguration job = new BullMqConfiguration();
+        setProperties(job, parameters);
+        if (job.getJobName() == null || job.getJobName().isBlank()) {
             throw new IllegalArgumentException(
                     "bullmq-sink:" + remaining + " needs a jobName, e.g. ?jobName=new-message");
         }
+        if (job.getJobId() != null || job.getPrefix() != null) {
+            throw new IllegalArgumentException("bullmq-sink:" + remaining
+                    + " sets the job id (<eventId>.<jobName>[.<index>]) and uses quckchat.bullmq.prefix itself");
+        }
+        BullMqSinkEndpoint endpoint = new BullMqSinkEndpoint(uri, this, remaining, job);
+        queues.add(remaining);
+        setProperties(endpoint, parameters);
         return endpoint;
     }
 

@@ -1,6 +1,6 @@
 package io.quckchat.router.jobs;
 
-import io.quckchat.camel.bullmq.BullMqBackoff;
+import io.quckchat.camel.bullmq.BullMqConfiguration;
 import io.quckchat.camel.bullmq.BullMqJob;
 import io.quckchat.camel.bullmq.BullMqJobOptions;
 import io.quckchat.router.fanout.ChatEvent;
@@ -32,27 +32,17 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
     @UriPath(description = "The BullMQ queue: email, push, media, reports, cleanup, ...")
     private final String queue;
 
-    @UriParam(description = "The job name the workers switch on, e.g. new-message")
-    private String jobName;
+    /** The job options, as the {@code bullmq} component takes them (jobName, priority, attempts, ...). */
+    @UriParam
+    private final BullMqConfiguration job;
 
-    @UriParam(description = "Job priority, 1 (highest) to 2097151; 0 or absent: none", defaultValue = "0")
-    private int priority;
+    private final BullMqJobOptions options;
 
-    @UriParam(description = "Attempts of the job by the workers", defaultValue = "3")
-    private int attempts = 3;
-
-    @UriParam(description = "Backoff between the workers' attempts: exponential or fixed", defaultValue = "exponential")
-    private String backoffType = "exponential";
-
-    @UriParam(description = "First backoff delay in ms", defaultValue = "1000")
-    private long backoffDelay = 1000;
-
-    @UriParam(description = "Delay before the job may run, in ms", defaultValue = "0")
-    private long delay;
-
-    BullMqSinkEndpoint(String uri, BullMqSinkComponent component, String queue) {
+    BullMqSinkEndpoint(String uri, BullMqSinkComponent component, String queue, BullMqConfiguration job) {
         super(uri, component);
         this.queue = queue;
+        this.job = job;
+        this.options = job.toJobOptions();
     }
 
     @Override
@@ -62,27 +52,18 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
 
     @Override
     protected Leg leg(Exchange exchange, ChatEvent event, Integer index, byte[] payload, RetryPolicy policy) {
-        String jobId = Sinks.indexed(JobIds.escape(event.id()) + "." + jobName, ".", index);
-        BullMqJobOptions.Builder options = BullMqJobOptions.defaults().toBuilder()
-                .jobId(jobId)
-                .attempts(attempts)
-                .backoff(
-                        "fixed".equals(backoffType)
-                                ? BullMqBackoff.fixed(backoffDelay)
-                                : BullMqBackoff.exponential(backoffDelay));
-        if (priority > 0) {
-            options.priority(priority);
-        }
-        if (delay > 0) {
-            options.delay(delay);
-        }
-        BullMqJob job = new BullMqJob(queue, jobName, new String(payload, StandardCharsets.UTF_8), options.build());
+        String jobId = Sinks.indexed(JobIds.escape(event.id()) + "." + job.getJobName(), ".", index);
+        BullMqJob add = new BullMqJob(
+                queue,
+                job.getJobName(),
+                new String(payload, StandardCharsets.UTF_8),
+                options.toBuilder().jobId(jobId).build());
         return new Leg(
                 event,
                 getComponent().lane(),
-                Sinks.indexed("bullmq:" + queue + "/" + jobName, "#", index),
+                Sinks.indexed("bullmq:" + queue + "/" + job.getJobName(), "#", index),
                 payload,
-                job,
+                add,
                 policy);
     }
 
@@ -96,50 +77,6 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
     }
 
     public String getJobName() {
-        return jobName;
-    }
-
-    public void setJobName(String jobName) {
-        this.jobName = jobName;
-    }
-
-    public int getPriority() {
-        return priority;
-    }
-
-    public void setPriority(int priority) {
-        this.priority = priority;
-    }
-
-    public int getAttempts() {
-        return attempts;
-    }
-
-    public void setAttempts(int attempts) {
-        this.attempts = attempts;
-    }
-
-    public String getBackoffType() {
-        return backoffType;
-    }
-
-    public void setBackoffType(String backoffType) {
-        this.backoffType = backoffType;
-    }
-
-    public long getBackoffDelay() {
-        return backoffDelay;
-    }
-
-    public void setBackoffDelay(long backoffDelay) {
-        this.backoffDelay = backoffDelay;
-    }
-
-    public long getDelay() {
-        return delay;
-    }
-
-    public void setDelay(long delay) {
-        this.delay = delay;
+        return job.getJobName();
     }
 }

@@ -44,14 +44,7 @@ public class DeliveryMetrics implements DeliveryObserver {
         counter(
                         "quckchat.legs",
                         "Legs that ended, by outcome (delivered, skipped, dead_lettered, dropped)",
-                        "route",
-                        route(leg.event()),
-                        "destination",
-                        leg.destination().name(),
-                        "target",
-                        leg.target(),
-                        "outcome",
-                        outcome)
+                        legTags(leg, "outcome", outcome))
                 .increment();
         if (leg.outcome() == Leg.Outcome.DELIVERED) {
             timer(
@@ -70,14 +63,7 @@ public class DeliveryMetrics implements DeliveryObserver {
         counter(
                         "quckchat.leg.failures",
                         "Failed delivery attempts; each is retried (transient: destination away; rejected: by policy)",
-                        "route",
-                        route(leg.event()),
-                        "destination",
-                        leg.destination().name(),
-                        "target",
-                        leg.target(),
-                        "kind",
-                        transientFailure ? "transient" : "rejected")
+                        legTags(leg, "kind", transientFailure ? "transient" : "rejected"))
                 .increment();
     }
 
@@ -104,6 +90,13 @@ public class DeliveryMetrics implements DeliveryObserver {
                         "topic",
                         event.topic())
                 .record(Math.max(0, ageMillis), TimeUnit.MILLISECONDS);
+    }
+
+    /** route, destination and target of a leg, then one more tag. */
+    private static String[] legTags(Leg leg, String key, String value) {
+        return new String[] {
+            "route", route(leg.event()), "destination", leg.destination().name(), "target", leg.target(), key, value
+        };
     }
 
     private static String route(ChatEvent event) {

@@ -89,21 +89,7 @@ class CrashIT {
     }
 
     private CompletableFuture<Void> produce(int events) {
-        return CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < events; i++) {
-                String conversation = "c-" + (i % 50);
-                kafka.sendAsync(
-                        "message.sent",
-                        conversation,
-                        "{\"messageId\":\"m" + i + "\",\"conversationId\":\"" + conversation
-                                + "\",\"senderId\":\"u1\"}",
-                        ns.id() + "-" + i);
-                if (i % 250 == 249) {
-                    kafka.flush();
-                }
-            }
-            kafka.flush();
-        });
+        return kafka.streamMessages(ns.id(), events, 50, 250, Duration.ZERO);
     }
 
     private int delivered(String queue) {

@@ -15,11 +15,7 @@ import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestReport;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,20 +46,7 @@ class OrderingIT {
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> probe.queueExists("notifications"));
                 probe.listen("notifications", "analytics");
-                CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < EVENTS; i++) {
-                        String key = "c-" + (i % KEYS);
-                        kafka.sendAsync(
-                                "message.sent",
-                                key,
-                                "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key + "\",\"senderId\":\"u1\"}",
-                                ns.id() + "-" + i);
-                        if (i % 100 == 99) {
-                            kafka.flush();
-                        }
-                    }
-                    kafka.flush();
-                });
+                CompletableFuture<Void> producing = kafka.streamMessages(ns.id(), EVENTS, KEYS, 100, Duration.ZERO);
                 int cuts = 0;
                 for (int threshold : new int[] {300, 800, 1400}) {
                     await().atMost(Duration.ofSeconds(120))
@@ -108,25 +91,7 @@ class OrderingIT {
 
     /** Per key, the first arrival of each event must come in production order. */
     private static int outOfOrder(List<Delivery> deliveries, Namespace ns) {
-        Map<String, List<Integer>> firstArrivals = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        for (Delivery delivery : deliveries) {
-            String id = delivery.getProperties().getMessageId();
-            if (seen.add(id)) {
-                int sequence = Integer.parseInt(id.substring(ns.id().length() + 1, id.indexOf('.')));
-                firstArrivals
-                        .computeIfAbsent("c-" + (sequence % KEYS), k -> new ArrayList<>())
-                        .add(sequence);
-            }
-        }
-        int violations = 0;
-        for (List<Integer> sequence : firstArrivals.values()) {
-            for (int i = 1; i < sequence.size(); i++) {
-                if (sequence.get(i) < sequence.get(i - 1)) {
-                    violations++;
-                }
-            }
-        }
-        return violations;
+        return Deliveries.outOfOrder(
+                deliveries.stream().map(d -> d.getProperties().getMessageId()).toList(), ns.id(), KEYS);
     }
 }

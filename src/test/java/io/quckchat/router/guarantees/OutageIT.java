@@ -17,10 +17,6 @@ import io.quckchat.router.support.TestReport;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -141,26 +137,7 @@ class OutageIT {
 
     /** About 45 s of events over 20 conversations, so the outage falls in the middle. */
     private CompletableFuture<Void> produce() {
-        return CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < EVENTS; i++) {
-                String key = "c-" + (i % KEYS);
-                kafka.sendAsync(
-                        "message.sent",
-                        key,
-                        "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key + "\",\"senderId\":\"u1\"}",
-                        ns.id() + "-" + i);
-                if (i % 50 == 49) {
-                    kafka.flush();
-                    try {
-                        TimeUnit.MILLISECONDS.sleep(1100); // pacing the producer, not waiting for a result
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-            kafka.flush();
-        });
+        return kafka.streamMessages(ns.id(), EVENTS, KEYS, 50, Duration.ofMillis(1100));
     }
 
     private int delivered(String queue) {
@@ -180,21 +157,7 @@ class OutageIT {
     private int jobsOutOfOrder() {
         Set<ZSetOperations.TypedTuple<String>> byScore =
                 redis.opsForZSet().rangeWithScores(pushKey("prioritized"), 0, -1);
-        Map<String, List<Integer>> perKey = new HashMap<>();
-        for (ZSetOperations.TypedTuple<String> job : byScore) {
-            String id = job.getValue(); // <ns>-<i>.new-message
-            int sequence = Integer.parseInt(id.substring(ns.id().length() + 1, id.indexOf('.')));
-            perKey.computeIfAbsent("c-" + (sequence % KEYS), k -> new ArrayList<>())
-                    .add(sequence);
-        }
-        int violations = 0;
-        for (List<Integer> sequence : perKey.values()) {
-            for (int i = 1; i < sequence.size(); i++) {
-                if (sequence.get(i) < sequence.get(i - 1)) {
-                    violations++;
-                }
-            }
-        }
-        return violations;
+        return Deliveries.outOfOrder(
+                byScore.stream().map(ZSetOperations.TypedTuple::getValue).toList(), ns.id(), KEYS);
     }
 }

@@ -42,20 +42,7 @@ class ShutdownIT {
             RouterProcess first = new RouterProcess(ns, "a").start();
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
             rabbit.listen("notifications", "analytics");
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < EVENTS; i++) {
-                    String key = "c-" + (i % 30);
-                    kafka.sendAsync(
-                            "message.sent",
-                            key,
-                            "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key + "\",\"senderId\":\"u1\"}",
-                            ns.id() + "-" + i);
-                    if (i % 100 == 99) {
-                        kafka.flush();
-                    }
-                }
-                kafka.flush();
-            });
+            CompletableFuture<Void> producing = kafka.streamMessages(ns.id(), EVENTS, 30, 100, Duration.ZERO);
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(rabbit) >= 400);
             long stopping = System.nanoTime();
             int exit = first.stop();

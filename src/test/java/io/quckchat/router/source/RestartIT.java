@@ -40,22 +40,7 @@ class RestartIT {
                     IntStream.range(0, EVENTS).mapToObj(i -> run + "-" + i).collect(Collectors.toList());
 
             // Produce steadily in the background: some events before, during and after the restart.
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < EVENTS; i++) {
-                    String conversation = "c-" + (i % 20);
-                    kafka.sendAsync(
-                            "message.sent",
-                            conversation,
-                            "{\"messageId\":\"m" + i + "\",\"conversationId\":\"" + conversation
-                                    + "\",\"senderId\":\"u1\"}",
-                            ids.get(i));
-                    if (i % 50 == 49) {
-                        kafka.flush();
-                        pace();
-                    }
-                }
-                kafka.flush();
-            });
+            CompletableFuture<Void> producing = kafka.streamMessages(run, EVENTS, 20, 50, Duration.ofMillis(250));
 
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> distinct(rabbit, "analytics").size() >= 200);
@@ -95,14 +80,5 @@ class RestartIT {
             ids.add(delivery.getProperties().getMessageId());
         }
         return ids;
-    }
-
-    /** Spreads production over a few seconds so that the restart falls in the middle of it. */
-    private static void pace() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(250);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,6 +61,37 @@ public final class KafkaProbe implements AutoCloseable {
             record.headers().add("ce_id", ceId.getBytes(StandardCharsets.UTF_8));
         }
         producer.send(record);
+    }
+
+    /**
+     * Produces message.sent events in the background, as a chat backend would: ids (ce_id) {@code
+     * <prefix>-0} … {@code <prefix>-(count-1)}, event {@code i} in conversation {@code c-<i % keys>}
+     * (its key), flushed every {@code batch} events and then {@code pause} long, to spread them over
+     * time.
+     */
+    public CompletableFuture<Void> streamMessages(String prefix, int count, int keys, int batch, Duration pause) {
+        return CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < count; i++) {
+                String key = "c-" + (i % keys);
+                sendAsync(
+                        "message.sent",
+                        key,
+                        "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key + "\",\"senderId\":\"u1\"}",
+                        prefix + "-" + i);
+                if (i % batch == batch - 1) {
+                    flush();
+                    if (!pause.isZero()) {
+                        try {
+                            TimeUnit.MILLISECONDS.sleep(pause.toMillis()); // pacing production, not awaiting a result
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            }
+            flush();
+        });
     }
 
     public void flush() {
