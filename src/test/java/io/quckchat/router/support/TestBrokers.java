@@ -45,7 +45,8 @@ public final class TestBrokers {
             "call.ended",
             "notification.send");
 
-    public static final int PARTITIONS = 3;
+    /** Partitions per topic; the benchmark's scaling run asks for more ({@code -Dquckchat.test.partitions=6}). */
+    public static final int PARTITIONS = Integer.getInteger("quckchat.test.partitions", 3);
 
     private static TestBrokers instance;
 

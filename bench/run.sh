@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Throughput benchmark of the router at full guarantees against a plain-client baseline
+# (docs/benchmark.md). Builds the router jar, then runs io.quckchat.router.bench.RouterBench:
+# Kafka (KRaft) in the benchmark's JVM, RabbitMQ and Redis embedded (Qpid Broker-J in the JVM,
+# redis-server beside it) or this machine's own (--brokers=external); the router and the baseline
+# each as their own JVM with config/jvm.options, interleaved A B A B ...
+#
+#   bench/run.sh                                      # 3 rounds of router and baseline, embedded brokers
+#   bench/run.sh --brokers=external                   # RabbitMQ 127.0.0.1:5672, Redis 127.0.0.1:6379
+#   bench/run.sh --subjects=router --instances=2      # scaling: two routers in one consumer group
+#   bench/run.sh --events=50000 --rate=1000 --seconds=30 --rounds=5 --out=target/bench/x.json
+#
+# Prints one table (and medians with ranges) and writes it as JSON (default
+# target/bench/router-bench.json). Not a test: the figures depend on the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+brokers=embedded
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --brokers=*) brokers=${arg#--brokers=} ;;
+    *) args+=("$arg") ;;
+  esac
+done
+case "$brokers" in embedded|external) ;; *) echo "--brokers is embedded or external, got: $brokers" >&2; exit 2 ;; esac
+
+echo "[bench] building the router jar and the benchmark (./mvnw -B -q -DskipTests package)"
+./mvnw -B -q -DskipTests package
+mkdir -p target/bench
+exec java -Xmx2g \
+  -Dquckchat.test.brokers="$brokers" \
+  -Dquckchat.test.partitions="${PARTITIONS:-6}" \
+  -Dlogback.configurationFile=bench/logback-bench.xml \
+  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+  io.quckchat.router.bench.RouterBench "${args[@]+"${args[@]}"}"

@@ -1,0 +1,525 @@
+package io.quckchat.router.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.RouterProcess;
+import io.quckchat.router.support.TestBrokers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The throughput benchmark (bench/run.sh, docs/benchmark.md). Not a test: it prints figures.
+ *
+ * <p>For every round and subject (the router from its jar with its normal configuration, then the
+ * plain-client {@link BaselineBridge}, interleaved A B A B …): a fresh namespace (queues, consumer
+ * group, ledger and BullMQ prefixes), N message.sent events of about 1 KB pre-filled into Kafka,
+ * the subject started as its own JVM with the shipped JVM options; then
+ *
+ * <ol>
+ *   <li><b>catch-up</b>: events/s from the first leg delivered to the last (2 RabbitMQ queues and 1
+ *       BullMQ job per event, counted at the brokers), and the subject's CPU seconds meanwhile;
+ *   <li><b>latency</b>: events offered at a fixed rate; each timed from the producer's send to the
+ *       arrival of its last leg at a consumer of the queues and at the BullMQ events stream;
+ *   <li>the subject's peak RSS (VmHWM) over the whole run.
+ * </ol>
+ */
+public final class RouterBench {
+
+    private static final String TOPIC = "message.sent";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    record Options(
+            int events,
+            int rounds,
+            int rate,
+            int seconds,
+            int instances,
+            List<String> subjects,
+            int keys,
+            int payloadBytes,
+            boolean jfr,
+            Path out) {
+
+        static Options parse(String[] args) {
+            Map<String, String> o = new LinkedHashMap<>();
+            for (String arg : args) {
+                if (!arg.startsWith("--") || !arg.contains("=")) {
+                    throw new IllegalArgumentException("Arguments are --name=value, got: " + arg);
+                }
+                o.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            }
+            Options options = new Options(
+                    Integer.parseInt(o.getOrDefault("events", "20000")),
+                    Integer.parseInt(o.getOrDefault("rounds", "3")),
+                    Integer.parseInt(o.getOrDefault("rate", "500")),
+                    Integer.parseInt(o.getOrDefault("seconds", "20")),
+                    Integer.parseInt(o.getOrDefault("instances", "1")),
+                    List.of(o.getOrDefault("subjects", "router,baseline").split(",")),
+                    Integer.parseInt(o.getOrDefault("keys", "1000")),
+                    Integer.parseInt(o.getOrDefault("payload-bytes", "1024")),
+                    Boolean.parseBoolean(o.getOrDefault("jfr", "false")),
+                    Path.of(o.getOrDefault("out", "target/bench/router-bench.json")));
+            o.keySet()
+                    .removeAll(List.of(
+                            "events",
+                            "rounds",
+                            "rate",
+                            "seconds",
+                            "instances",
+                            "subjects",
+                            "keys",
+                            "payload-bytes",
+                            "jfr",
+                            "out"));
+            if (!o.isEmpty()) {
+                throw new IllegalArgumentException("Unknown options: " + o.keySet());
+            }
+            return options;
+        }
+    }
+
+    /** One subject's figures in one round. Latencies in milliseconds. */
+    record Run(
+            int round,
+            String subject,
+            int instances,
+            int events,
+            double catchUpSeconds,
+            double eventsPerSecond,
+            double cpuSeconds,
+            double peakRssMib,
+            long extraLegs,
+            int latencyEvents,
+            int latencyMissing,
+            double p50,
+            double p95,
+            double p99) {}
+
+    private final Options options;
+    private final TestBrokers brokers;
+    private final List<String> jvmOptions;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    private RouterBench(Options options) throws Exception {
+        this.options = options;
+        this.brokers = TestBrokers.get();
+        this.jvmOptions = Files.readAllLines(Path.of("config", "jvm.options")).stream()
+                .map(String::trim)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .collect(Collectors.toList());
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        RouterBench bench = new RouterBench(options);
+        say("brokers: " + bench.brokers.describe() + ", " + TestBrokers.PARTITIONS + " partitions per topic");
+        say("subject JVM options (config/jvm.options): " + String.join(" ", bench.jvmOptions));
+        say(options.toString());
+        List<Run> runs = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (String subject : options.subjects()) {
+                Run run = bench.run(round, subject.trim());
+                say(row(run));
+                runs.add(run);
+            }
+        }
+        bench.report(runs);
+        System.exit(0);
+    }
+
+    private Run run(int round, String subject) throws Exception {
+        Namespace ns = Namespace.random();
+        say("round " + round + ", " + subject + " x" + options.instances() + " (namespace " + ns.id() + ")");
+        Map<TopicPartition, Long> start = endOffsets();
+        long fill = System.nanoTime();
+        for (int i = 0; i < options.events(); i++) {
+            producer.send(record(ns.id() + "-" + i, i));
+        }
+        producer.flush();
+        say(String.format(
+                Locale.ROOT, "  pre-filled %,d events in %.1f s", options.events(), (System.nanoTime() - fill) / 1e9));
+        try (Admin admin = brokers.kafkaAdmin()) {
+            admin.alterConsumerGroupOffsets(
+                            ns.groupId(),
+                            start.entrySet().stream()
+                                    .collect(Collectors.toMap(
+                                            Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue()))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        List<BenchProcess> processes = new ArrayList<>();
+        try (DeliveryWatch watch = new DeliveryWatch(brokers, ns)) {
+            try {
+                for (int k = 0; k < ("router".equals(subject) ? options.instances() : 1); k++) {
+                    processes.add(startSubject(subject, ns, k));
+                }
+                long target = (long) DeliveryWatch.LEGS * options.events();
+                long t0 = 0;
+                double cpu0 = 0;
+                long delivered;
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                while (true) {
+                    processes.forEach(BenchProcess::checkAlive);
+                    delivered = watch.delivered();
+                    if (t0 == 0 && delivered > 0) {
+                        t0 = System.nanoTime();
+                        cpu0 = cpu(processes);
+                    }
+                    if (delivered >= target) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(subject + " delivered " + delivered + " of " + target
+                                + " legs in 10 minutes; see " + processes.get(0).log());
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // sampling interval
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double cpuSeconds = cpu(processes) - cpu0;
+                say(String.format(
+                        Locale.ROOT, "  caught up: %,d legs in %.2f s, %.1f CPU s", delivered, seconds, cpuSeconds));
+
+                watch.purge();
+                int total = options.rate() * options.seconds();
+                long[] micros;
+                try (DeliveryWatch.Latency latency = watch.latency(total)) {
+                    long begin = System.nanoTime();
+                    long interval = 1_000_000_000L / options.rate();
+                    for (int i = 0; i < total; i++) {
+                        LockSupport.parkNanos(begin + i * interval - System.nanoTime()); // the offered rate
+                        String id = ns.id() + "-L" + i;
+                        latency.sent(id);
+                        producer.send(record(id, i));
+                    }
+                    micros = latency.await(30);
+                    for (int leg = 0; leg < DeliveryWatch.LEGS; leg++) {
+                        long[] legMicros = latency.leg(leg);
+                        say(String.format(
+                                Locale.ROOT,
+                                "  leg %s: p50 %.1f ms, p99 %.1f ms",
+                                leg < DeliveryWatch.QUEUES.size() ? DeliveryWatch.QUEUES.get(leg) : "bullmq push",
+                                percentile(legMicros, 50),
+                                percentile(legMicros, 99)));
+                    }
+                }
+                double rss = processes.stream()
+                        .mapToDouble(BenchProcess::peakRssMib)
+                        .max()
+                        .orElseThrow();
+                return new Run(
+                        round,
+                        subject,
+                        processes.size(),
+                        options.events(),
+                        seconds,
+                        options.events() / seconds,
+                        cpuSeconds,
+                        rss,
+                        delivered - target,
+                        micros.length,
+                        total - micros.length,
+                        percentile(micros, 50),
+                        percentile(micros, 95),
+                        percentile(micros, 99));
+            } finally {
+                for (BenchProcess process : processes) {
+                    process.close();
+                }
+                watch.cleanUp();
+            }
+        }
+    }
+
+    private BenchProcess startSubject(String subject, Namespace ns, int index) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        Path log = Path.of("target", "bench", ns.id() + "-" + subject + "-" + index + ".log");
+        if (options.jfr()) {
+            // a CPU and allocation profile of the whole run, for `jfr print` or JDK Mission Control
+            command.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + log.toString().replace(".log", ".jfr"));
+        }
+        switch (subject) {
+            case "router" -> {
+                command.addAll(List.of("-jar", RouterProcess.jar().toString()));
+                command.addAll(ns.routerArgs(brokers, "--camel.main.name=bench-" + ns.id() + "-" + index));
+            }
+            case "baseline" -> {
+                String classpath = "target/test-classes:target/classes:"
+                        + Files.readString(Path.of("target", "test-classpath.txt"))
+                                .trim();
+                command.addAll(List.of(
+                        "-cp",
+                        classpath,
+                        BaselineBridge.class.getName(),
+                        "--kafka=" + brokers.kafkaBootstrap(),
+                        "--group=" + ns.groupId(),
+                        "--topic=" + TOPIC,
+                        "--rabbitmq-url=" + brokers.rabbitUrl(),
+                        "--exchange=" + ns.exchange(),
+                        "--queue-prefix=" + ns.queuePrefix(),
+                        "--redis-host=" + brokers.redisHost(),
+                        "--redis-port=" + brokers.redisPort(),
+                        "--bull-prefix=" + ns.bullPrefix()));
+            }
+            default -> throw new IllegalArgumentException("Unknown subject " + subject + " (router, baseline)");
+        }
+        return BenchProcess.start(subject + "-" + index, command, log);
+    }
+
+    private ProducerRecord<byte[], byte[]> record(String id, int i) {
+        String conversation = "conv-" + (i % options.keys());
+        StringBuilder json = new StringBuilder(options.payloadBytes() + 64)
+                .append("{\"messageId\":\"")
+                .append(id)
+                .append("\",\"conversationId\":\"")
+                .append(conversation)
+                .append("\",\"senderId\":\"user-")
+                .append(i % 997)
+                .append("\",\"recipientIds\":[\"user-")
+                .append((i + 1) % 997)
+                .append("\"],\"type\":\"text\",\"sentAt\":\"")
+                .append(Instant.now())
+                .append("\",\"content\":\"");
+        while (json.length() < options.payloadBytes() - 2) {
+            json.append("lorem ipsum ");
+        }
+        json.setLength(options.payloadBytes() - 2);
+        json.append("\"}");
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                TOPIC,
+                conversation.getBytes(StandardCharsets.UTF_8),
+                json.toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_type", TOPIC.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_source", "bench".getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private Map<TopicPartition, Long> endOffsets() throws Exception {
+        try (Admin admin = brokers.kafkaAdmin()) {
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            for (int p = 0; p < TestBrokers.PARTITIONS; p++) {
+                latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
+        }
+    }
+
+    private static double cpu(List<BenchProcess> processes) {
+        return processes.stream().mapToDouble(BenchProcess::cpuSeconds).sum();
+    }
+
+    private static double percentile(long[] sortedMicros, int p) {
+        if (sortedMicros.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sortedMicros.length);
+        return sortedMicros[Math.max(0, rank - 1)] / 1000.0;
+    }
+
+    // ---- the report
+
+    private void report(List<Run> runs) throws Exception {
+        List<String> subjects = runs.stream().map(Run::subject).distinct().toList();
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(
+                Locale.ROOT,
+                "%nQuckChat Router benchmark: %,d message.sent events of %d B, %d keys, %d partitions; latency at %d events/s for %d s%n",
+                options.events(),
+                options.payloadBytes(),
+                options.keys(),
+                TestBrokers.PARTITIONS,
+                options.rate(),
+                options.seconds()));
+        table.append(HEADER).append('\n');
+        runs.forEach(run -> table.append(row(run)).append('\n'));
+        table.append("\nmedian [min – max] over ").append(options.rounds()).append(" rounds\n");
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (String subject : subjects) {
+            List<Run> mine =
+                    runs.stream().filter(r -> r.subject().equals(subject)).toList();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            table.append(String.format(Locale.ROOT, "  %-9s", subject));
+            for (Map.Entry<String, ToDoubleFunction<Run>> figure : FIGURES.entrySet()) {
+                double[] values =
+                        mine.stream().mapToDouble(figure.getValue()).sorted().toArray();
+                figures.put(
+                        figure.getKey(),
+                        Map.of("median", median(values), "min", values[0], "max", values[values.length - 1]));
+                table.append(String.format(
+                        Locale.ROOT,
+                        "  %s %s [%s – %s]",
+                        figure.getKey(),
+                        fmt(median(values)),
+                        fmt(values[0]),
+                        fmt(values[values.length - 1])));
+            }
+            table.append('\n');
+            summary.put(subject, figures);
+        }
+        if (subjects.containsAll(List.of("router", "baseline"))) {
+            double[] ratio = new double[options.rounds()];
+            double[] p99Delta = new double[options.rounds()];
+            for (int r = 1; r <= options.rounds(); r++) {
+                Run router = find(runs, r, "router");
+                Run baseline = find(runs, r, "baseline");
+                ratio[r - 1] = router.eventsPerSecond() / baseline.eventsPerSecond();
+                p99Delta[r - 1] = router.p99() - baseline.p99();
+            }
+            double maxRss = runs.stream()
+                    .filter(r -> r.subject().equals("router"))
+                    .mapToDouble(Run::peakRssMib)
+                    .max()
+                    .orElseThrow();
+            Arrays.sort(ratio);
+            Arrays.sort(p99Delta);
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%nrouter ÷ baseline throughput, per round: median %.2f [%.2f – %.2f]   target ≥ 0.80: %s%n",
+                    median(ratio),
+                    ratio[0],
+                    ratio[ratio.length - 1],
+                    median(ratio) >= 0.8 ? "met" : "NOT MET"));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "router − baseline p99 at %d events/s, per round: median %+.1f ms [%+.1f – %+.1f]   target ≤ +5 ms: %s%n",
+                    options.rate(),
+                    median(p99Delta),
+                    p99Delta[0],
+                    p99Delta[p99Delta.length - 1],
+                    median(p99Delta) <= 5 ? "met" : "NOT MET"));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "router peak RSS, highest of all rounds: %.0f MiB   target ≤ 512 MB: %s%n",
+                    maxRss,
+                    maxRss * 1.048576 <= 512 ? "met" : "NOT MET"));
+            summary.put(
+                    "routerOverBaselineThroughput",
+                    Map.of("median", median(ratio), "min", ratio[0], "max", ratio[ratio.length - 1]));
+            summary.put(
+                    "routerMinusBaselineP99Ms",
+                    Map.of("median", median(p99Delta), "min", p99Delta[0], "max", p99Delta[p99Delta.length - 1]));
+            summary.put("routerPeakRssMib", maxRss);
+        }
+        System.out.println(table);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("date", Instant.now().toString());
+        document.put(
+                "machine",
+                Map.of(
+                        "cpus", Runtime.getRuntime().availableProcessors(),
+                        "loadAverageAtEnd",
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                                        .getSystemLoadAverage(),
+                        "brokers", brokers.describe(),
+                        "partitions", TestBrokers.PARTITIONS,
+                        "jvmOptions", jvmOptions));
+        document.put("options", options);
+        document.put("runs", runs);
+        document.put("summary", summary);
+        Files.createDirectories(options.out().toAbsolutePath().getParent());
+        Files.writeString(options.out(), JSON.writeValueAsString(document));
+        say("written: " + options.out());
+    }
+
+    private static final String HEADER = String.format(
+            Locale.ROOT,
+            "%-5s %-9s %2s %9s %8s %7s %8s %6s %9s %8s %8s %8s",
+            "round",
+            "subject",
+            "n",
+            "events/s",
+            "catch-up",
+            "CPU s",
+            "RSS MiB",
+            "extra",
+            "timed",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms");
+
+    private static final Map<String, ToDoubleFunction<Run>> FIGURES = new LinkedHashMap<>();
+
+    static {
+        FIGURES.put("events/s", Run::eventsPerSecond);
+        FIGURES.put("CPU s", Run::cpuSeconds);
+        FIGURES.put("RSS MiB", Run::peakRssMib);
+        FIGURES.put("p50 ms", Run::p50);
+        FIGURES.put("p99 ms", Run::p99);
+    }
+
+    private static String row(Run run) {
+        return String.format(
+                Locale.ROOT,
+                "%-5d %-9s %2d %9.0f %7.2fs %7.1f %8.0f %6d %5d/%-3d %8.1f %8.1f %8.1f",
+                run.round(),
+                run.subject(),
+                run.instances(),
+                run.eventsPerSecond(),
+                run.catchUpSeconds(),
+                run.cpuSeconds(),
+                run.peakRssMib(),
+                run.extraLegs(),
+                run.latencyEvents(),
+                run.latencyMissing(),
+                run.p50(),
+                run.p95(),
+                run.p99());
+    }
+
+    private static Run find(List<Run> runs, int round, String subject) {
+        return runs.stream()
+                .filter(r -> r.round() == round && r.subject().equals(subject))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String fmt(double value) {
+        return value >= 100 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static void say(String line) {
+        System.out.println("[bench] " + line);
+    }
+}
