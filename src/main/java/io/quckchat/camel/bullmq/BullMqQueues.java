@@ -133,9 +133,10 @@ public final class BullMqQueues {
         return jobs;
     }
 
-    /** One job with its state, or empty if there is no such job. */
+    /** One job with its state, or empty if there is no such job (or the id is one of the queue's own keys). */
     public Optional<BullMqJobInfo> job(String queue, String id) {
-        if (id == null || id.isEmpty() || QUEUE_KEYS.contains(id)) {
+        // BullMQ ids never hold ':' (it separates the parts of its keys); such a key is not a job.
+        if (id == null || id.isEmpty() || id.indexOf(':') >= 0 || QUEUE_KEYS.contains(id)) {
             return Optional.empty();
         }
         QueueKeys keys = new QueueKeys(prefix, queue);
