@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -34,6 +35,25 @@ public final class BullMqQueues {
             BullMqState.FAILED,
             BullMqState.PAUSED,
             BullMqState.WAITING_CHILDREN);
+    /** Suffixes of a queue's own keys ({@code <prefix>:<queue>:<suffix>}): never job ids. */
+    private static final Set<String> QUEUE_KEYS = Set.of(
+            "id",
+            "wait",
+            "paused",
+            "active",
+            "prioritized",
+            "pc",
+            "delayed",
+            "marker",
+            "meta",
+            "events",
+            "completed",
+            "failed",
+            "waiting-children",
+            "stalled",
+            "stalled-check",
+            "limiter",
+            "repeat");
 
     private final ScriptRunner runner;
     private final String prefix;
@@ -113,8 +133,12 @@ public final class BullMqQueues {
         return jobs;
     }
 
-    /** One job with its state, or empty if there is no such job. */
+    /** One job with its state, or empty if there is no such job (or the id is one of the queue's own keys). */
     public Optional<BullMqJobInfo> job(String queue, String id) {
+        // BullMQ ids never hold ':' (it separates the parts of its keys); such a key is not a job.
+        if (id == null || id.isEmpty() || id.indexOf(':') >= 0 || QUEUE_KEYS.contains(id)) {
+            return Optional.empty();
+        }
         QueueKeys keys = new QueueKeys(prefix, queue);
         List<Object> reply = runner.run(
                 LuaScript.JOB,
@@ -168,6 +192,45 @@ public final class BullMqQueues {
         List<BullMqJobInfo> found = new ArrayList<>();
         for (String queue : queues()) {
             job(queue, id).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    /**
+     * Jobs in any queue under this prefix whose id starts with {@code idPrefix}, at most {@code
+     * limit} of them, sorted by queue and id. Scans the key space once ({@code
+     * <prefix>:*:<idPrefix>*}), so meant for a dashboard's search box, not a hot path; keys of a
+     * job's lock, logs and flow bookkeeping are not jobs and are skipped.
+     */
+    public List<BullMqJobInfo> findJobsByIdPrefix(String idPrefix, int limit) {
+        if (idPrefix == null || idPrefix.isEmpty() || limit < 1) {
+            return List.of();
+        }
+        String pattern = escapeGlob(prefix) + ":*:" + escapeGlob(idPrefix) + "*";
+        TreeSet<String> keys = new TreeSet<>();
+        try (RedisConnection connection = runner.factory().getConnection();
+                Cursor<byte[]> cursor = connection
+                        .keyCommands()
+                        .scan(ScanOptions.scanOptions()
+                                .match(pattern)
+                                .count(1000)
+                                .build())) {
+            while (cursor.hasNext()) {
+                String key = string(cursor.next());
+                String rest = key.substring(prefix.length() + 1);
+                int colon = rest.indexOf(':');
+                if (colon > 0 && rest.indexOf(':', colon + 1) < 0 && rest.startsWith(idPrefix, colon + 1)) {
+                    keys.add(rest);
+                }
+            }
+        }
+        List<BullMqJobInfo> found = new ArrayList<>();
+        for (String key : keys) {
+            if (found.size() >= limit) {
+                break;
+            }
+            int colon = key.indexOf(':');
+            job(key.substring(0, colon), key.substring(colon + 1)).ifPresent(found::add);
         }
         return found;
     }

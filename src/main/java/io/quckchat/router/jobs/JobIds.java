@@ -1,7 +1,7 @@
 package io.quckchat.router.jobs;
 
 /** Custom BullMQ job ids of the router (CONTRACT §5). */
-final class JobIds {
+public final class JobIds {
 
     private JobIds() {}
 
@@ -9,7 +9,7 @@ final class JobIds {
      * Escapes a part of a job id: {@code %} → {@code %25}, {@code :} → {@code %3A}, since BullMQ
      * refuses {@code :} in custom ids (it separates the parts of its Redis keys).
      */
-    static String escape(String part) {
+    public static String escape(String part) {
         return part.replace("%", "%25").replace(":", "%3A");
     }
 }

@@ -47,6 +47,8 @@ public class SecurityConfiguration {
                         .requestMatchers(
                                 "/admin/**",
                                 "/actuator/**",
+                                // The bare path too: the dashboard page itself, at any BULL_BOARD_PATH.
+                                properties.bullBoard().path(),
                                 properties.bullBoard().path() + "/**")
                         .hasRole(ADMIN)
                         .anyRequest()

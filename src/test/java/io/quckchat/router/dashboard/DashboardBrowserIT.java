@@ -1,0 +1,198 @@
+package io.quckchat.router.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quckchat.router.support.Http;
+import io.quckchat.router.support.KafkaProbe;
+import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RouterApp;
+import io.quckchat.router.support.Samples;
+import io.quckchat.router.support.TestBrokers;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium driven by its chromedriver, both
+ * from /usr/bin, so Selenium Manager never downloads anything): the router writes a real event's
+ * transcode job, a stock BullMQ 6 Worker (src/test/node/dashboard-worker.js) fails every attempt
+ * it was given, the page shows the failed job with its reason, a click on Retry moves it back, and
+ * the same Worker completes it, which the page shows. Runs with {@code -Pbrowser} only.
+ *
+ * <p>HTTP Basic: a headless browser cannot answer an auth dialog, and a page loaded from a URL with
+ * credentials cannot fetch() relative URLs, so the admin Authorization header is set on every
+ * request through the DevTools protocol (Network.setExtraHTTPHeaders, via chromedriver).
+ */
+class DashboardBrowserIT {
+
+    private static final Path NODE_DIR = Path.of("src", "test", "node");
+
+    @Test
+    void anOperatorRetriesAFailedJobAndSeesItComplete() throws Exception {
+        assertThat(NODE_DIR.resolve("node_modules/bullmq-v6"))
+                .as("stock BullMQ 6 (npm ci in src/test/node, done by -Pbrowser)")
+                .exists();
+        Namespace ns = Namespace.random();
+        String event = "evt:" + UUID.randomUUID();
+        String jobId = event.replace("%", "%25").replace(":", "%3A") + ".transcode.1";
+        TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
+        ConfigurableApplicationContext router = RouterApp.start(ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
+        Process worker = null;
+        ChromeDriver browser = null;
+        Path profile = Files.createTempDirectory("dashboard-chromium");
+        try {
+            worker = startWorker(ns, "media");
+            try (KafkaProbe kafka = new KafkaProbe()) {
+                kafka.send("message.sent", "c-42", Samples.json("message.sent"), event);
+            }
+            browser = chromium(profile);
+            String port = router.getEnvironment().getProperty("local.server.port");
+            browser.get(
+                    "http://127.0.0.1:" + port + "/admin/queues?q=" + URLEncoder.encode(event, StandardCharsets.UTF_8));
+            assertThat(browser.getTitle()).contains("QuckChat Router");
+
+            // The Worker fails all three attempts (1 s and 2 s backoff); the page refreshes itself.
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class);
+            String failedRow = "#panel-failed tr[data-job-id='" + jobId + "']";
+            wait.withMessage("the failed job in the failed panel")
+                    .until(d -> d.findElement(By.cssSelector(failedRow + " td.reason"))
+                            .getText()
+                            .equals("transcoder unavailable"));
+            assertThat(browser.findElement(By.cssSelector("#panel-search tr[data-job-id='" + jobId + "'] td.state"))
+                            .getText())
+                    .isEqualTo("failed");
+            assertThat(failedCount(browser)).isEqualTo("1");
+
+            WebElement retry = browser.findElement(By.cssSelector(failedRow + " button[data-action='retry']"));
+            assertThat(retry.getText()).isEqualTo("Retry");
+            assertThat(retry.getAttribute("aria-label")).isEqualTo("Retry job " + jobId);
+            retry.click();
+
+            wait.withMessage("the status line confirms the retry")
+                    .until(d -> d.findElement(By.id("status")).getText().contains("moved back to waiting"));
+            wait.withMessage("the retried job completed")
+                    .until(d -> d.findElement(By.cssSelector("#panel-search tr[data-job-id='" + jobId + "'] td.state"))
+                            .getText()
+                            .equals("completed"));
+            wait.withMessage("no failed job left")
+                    .until(d -> d.findElements(By.cssSelector(failedRow)).isEmpty() && "0".equals(failedCount(d)));
+            assertThat(browser.findElement(
+                                    By.cssSelector("#panel-queues tr[data-queue='media'] td[data-state='completed']"))
+                            .getText())
+                    .isEqualTo("1");
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            if (worker != null) {
+                worker.destroy();
+                if (!worker.waitFor(10, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly();
+                }
+            }
+            router.close();
+            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+                cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
+            }
+            deleteTree(profile);
+        }
+    }
+
+    private static String failedCount(org.openqa.selenium.WebDriver browser) {
+        return browser.findElement(By.cssSelector("#panel-queues tr[data-queue='media'] td[data-state='failed']"))
+                .getText();
+    }
+
+    private static ChromeDriver chromium(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand(
+                "Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", Http.admin())));
+        return driver;
+    }
+
+    /** Starts the stock Worker and waits (bounded) for it to say it is listening. */
+    private static Process startWorker(Namespace ns, String queue) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", "dashboard-worker.js")
+                .directory(NODE_DIR.toFile())
+                .redirectErrorStream(true);
+        builder.environment()
+                .putAll(Map.of(
+                        "REDIS_HOST", TestBrokers.get().redisHost(),
+                        "REDIS_PORT", Integer.toString(TestBrokers.get().redisPort()),
+                        "BULLMQ_PREFIX", ns.bullPrefix(),
+                        "BULLMQ_QUEUE", queue));
+        Process process = builder.start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String first = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return out.readLine();
+                    } catch (Exception e) {
+                        return e.toString();
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
+        assertThat(first).as("the worker's first line").isEqualTo("ready");
+        Thread drain = new Thread(
+                () -> {
+                    try {
+                        out.lines().forEach(line -> System.out.println("[dashboard-worker] " + line));
+                    } catch (Exception e) {
+                        // the worker stopped
+                    }
+                },
+                "dashboard-worker-output");
+        drain.setDaemon(true);
+        drain.start();
+        return process;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (Exception e) {
+            // a temp folder
+        }
+    }
+}
