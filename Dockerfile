@@ -18,8 +18,7 @@ COPY config /app/config
 COPY routes /app/routes
 USER router
 EXPOSE 8080
-# Heap within a 512 MB container budget; the router keeps events in flight, not history.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD wget -q -O /dev/null http://127.0.0.1:8080/actuator/health/liveness || exit 1
-ENTRYPOINT ["java", "-jar", "/app/router.jar"]
+# Heap, GC and compiler settings: config/jvm.options (a 512 MB memory budget).
+ENTRYPOINT ["java", "@/app/config/jvm.options", "-jar", "/app/router.jar"]

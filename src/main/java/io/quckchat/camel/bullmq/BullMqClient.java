@@ -87,6 +87,14 @@ public final class BullMqClient {
      *     give jobs custom ids to make a retry of the batch a no-op for those.
      */
     public List<BullMqAddResult> addAll(List<BullMqJob> jobs) {
+        return addAll(jobs, false);
+    }
+
+    /**
+     * As {@link #addAll(List)}; with {@code dataIsJson} the caller vouches that every job's data is
+     * JSON text already (it produced or parsed it), and the client does not parse it again.
+     */
+    public List<BullMqAddResult> addAll(List<BullMqJob> jobs, boolean dataIsJson) {
         if (jobs == null) {
             throw new IllegalArgumentException("jobs must not be null");
         }
@@ -99,7 +107,7 @@ public final class BullMqClient {
                 if (job == null) {
                     throw new BullMqException("Job " + i + " of the batch is null");
                 }
-                calls.add(prepare(job.queue(), job.name(), job.dataJson(), job.options(), false));
+                calls.add(prepare(job.queue(), job.name(), job.dataJson(), job.options(), dataIsJson));
                 callIndex[calls.size() - 1] = i;
             } catch (BullMqException refused) {
                 results[i] = BullMqAddResult.refused(refused);

@@ -54,7 +54,8 @@ class DeliveryConfiguration {
         return new Ledger(
                 redis,
                 properties.delivery().ledgerPrefix(),
-                properties.delivery().ledgerTtl());
+                properties.delivery().ledgerTtl(),
+                properties.delivery().timeout());
     }
 
     @Bean

@@ -26,7 +26,19 @@ public class Dispatcher {
      * @param onComplete runs once per event when its last leg resolves
      */
     public void dispatch(List<ChatEvent> events, Consumer<ChatEvent> onComplete) {
-        Map<String, Set<String>> done = ledger.done(events);
+        dispatch(events, ledger.read(events.stream().map(ChatEvent::id).toList()), onComplete);
+    }
+
+    /** Starts the ledger read of these events (see {@link Ledger#read}), to route them meanwhile. */
+    public Ledger.Read readLedger(List<String> eventIds) {
+        return ledger.read(eventIds);
+    }
+
+    /**
+     * @param ledgerRead the ledger read started for these events by {@link #readLedger}
+     */
+    public void dispatch(List<ChatEvent> events, Ledger.Read ledgerRead, Consumer<ChatEvent> onComplete) {
+        Map<String, Set<String>> done = ledgerRead.await();
         for (ChatEvent event : events) {
             observer.received(event);
             List<Leg> legs = event.legs();

@@ -186,6 +186,9 @@ public abstract class Lane implements Leg.Destination {
             available = true;
             outageFailures = 0;
             releaseKey(leg);
+            if (inFlight == maxInFlight - 1 && !ready.isEmpty()) {
+                wake.signal(); // the lane was full: it may send again
+            }
         } finally {
             lock.unlock();
         }

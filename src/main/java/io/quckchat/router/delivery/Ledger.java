@@ -1,5 +1,7 @@
 package io.quckchat.router.delivery;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.quckchat.router.fanout.ChatEvent;
 import io.quckchat.router.fanout.Leg;
 import java.nio.charset.StandardCharsets;
@@ -7,15 +9,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -30,6 +35,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * background after a leg is confirmed; when Redis is down reads are skipped (everything is sent,
  * at least once) and writes wait in a bounded buffer. The rare duplicate this allows carries the
  * same RabbitMQ {@code message_id} or BullMQ {@code jobId} as the first delivery.
+ *
+ * <p>Reads and writes are pipelined on the application's shared Lettuce connection (Spring's
+ * {@code executePipelined} would open a new connection per call without a pool): one round trip
+ * per poll to read, one per batch to write, with one {@code HSET} and one {@code PEXPIRE} per event.
  */
 public class Ledger {
 
@@ -39,15 +48,18 @@ public class Ledger {
     private final StringRedisTemplate redis;
     private final String prefix;
     private final Duration ttl;
+    private final Duration timeout;
     private final BlockingQueue<Leg> pendingWrites = new ArrayBlockingQueue<>(200_000);
     private volatile long readsPausedUntil;
     private volatile boolean running;
     private Thread writer;
 
-    public Ledger(StringRedisTemplate redis, String prefix, Duration ttl) {
+    /** @param timeout how long a read or write waits for Redis before it counts as failed */
+    public Ledger(StringRedisTemplate redis, String prefix, Duration ttl, Duration timeout) {
         this.redis = redis;
         this.prefix = prefix;
         this.ttl = ttl;
+        this.timeout = timeout;
     }
 
     public String key(String eventId) {
@@ -56,36 +68,68 @@ public class Ledger {
 
     /** The legs already done for each of these events, in one round trip; empty when Redis is unreachable. */
     public Map<String, Set<String>> done(List<ChatEvent> events) {
-        if (events.isEmpty() || System.currentTimeMillis() < readsPausedUntil) {
-            return Map.of();
+        return read(events.stream().map(ChatEvent::id).toList()).await();
+    }
+
+    /**
+     * Starts reading the legs already done for these events and returns at once, so that the caller
+     * can route the events while Redis answers; {@link Read#await()} gives the answer.
+     */
+    public Read read(List<String> eventIds) {
+        if (eventIds.isEmpty() || System.currentTimeMillis() < readsPausedUntil) {
+            return new Read(eventIds, List.of());
         }
         try {
-            List<Object> replies = redis.executePipelined((RedisCallback<Object>) connection -> {
-                StringRedisConnection strings = (StringRedisConnection) connection;
-                for (ChatEvent event : events) {
-                    strings.hKeys(key(event.id()));
+            return new Read(eventIds, send(async -> {
+                List<RedisFuture<List<byte[]>>> futures = new ArrayList<>(eventIds.size());
+                for (String id : eventIds) {
+                    futures.add(async.hkeys(utf8(key(id))));
                 }
-                return null;
-            });
-            Map<String, Set<String>> done = new HashMap<>();
-            for (int i = 0; i < events.size(); i++) {
-                Object reply = replies.get(i);
-                if (reply instanceof Set<?> fields && !fields.isEmpty()) {
-                    Set<String> names = new HashSet<>();
-                    fields.forEach(field -> names.add(field.toString()));
-                    done.computeIfAbsent(events.get(i).id(), id -> new HashSet<>())
-                            .addAll(names);
-                }
-            }
-            return done;
+                return futures;
+            }));
         } catch (RuntimeException e) {
-            readsPausedUntil = System.currentTimeMillis() + READ_PAUSE_AFTER_FAILURE_MS;
-            log.warn(
-                    "Ledger unreadable, delivering without it for {} ms: {}",
-                    READ_PAUSE_AFTER_FAILURE_MS,
-                    e.toString());
-            return Map.of();
+            unreadable(e);
+            return new Read(eventIds, List.of());
         }
+    }
+
+    /** A ledger read in flight. */
+    public final class Read {
+
+        private final List<String> eventIds;
+        private final List<RedisFuture<List<byte[]>>> replies;
+
+        private Read(List<String> eventIds, List<RedisFuture<List<byte[]>>> replies) {
+            this.eventIds = eventIds;
+            this.replies = replies;
+        }
+
+        /** Event id to the names of its legs already done; empty when Redis did not answer in time. */
+        public Map<String, Set<String>> await() {
+            if (replies.isEmpty()) {
+                return Map.of();
+            }
+            try {
+                List<List<byte[]>> fields = Ledger.this.await(replies);
+                Map<String, Set<String>> done = new HashMap<>();
+                for (int i = 0; i < eventIds.size(); i++) {
+                    List<byte[]> names = fields.get(i);
+                    if (names != null && !names.isEmpty()) {
+                        Set<String> legs = done.computeIfAbsent(eventIds.get(i), id -> new HashSet<>());
+                        names.forEach(name -> legs.add(new String(name, StandardCharsets.UTF_8)));
+                    }
+                }
+                return done;
+            } catch (RuntimeException | ExecutionException | TimeoutException e) {
+                unreadable(e);
+                return Map.of();
+            }
+        }
+    }
+
+    private void unreadable(Exception e) {
+        readsPausedUntil = System.currentTimeMillis() + READ_PAUSE_AFTER_FAILURE_MS;
+        log.warn("Ledger unreadable, delivering without it for {} ms: {}", READ_PAUSE_AFTER_FAILURE_MS, e.toString());
     }
 
     /** Notes a delivered or dead-lettered leg, soon. */
@@ -149,6 +193,34 @@ public class Ledger {
         }
     }
 
+    /** Sends the commands on the shared connection, all in flight at once, without waiting. */
+    @SuppressWarnings("unchecked")
+    private <F extends RedisFuture<?>> List<F> send(
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, List<F>> commands) {
+        return redis.execute((RedisCallback<List<F>>) connection ->
+                commands.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection()));
+    }
+
+    /** Waits for every reply, at most the configured timeout for all of them. */
+    private <T> List<T> await(List<? extends RedisFuture<? extends T>> futures)
+            throws ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<T> replies = new ArrayList<>(futures.size());
+        try {
+            for (RedisFuture<? extends T> future : futures) {
+                replies.add(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("interrupted while waiting for Redis");
+        }
+        return replies;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     private List<Leg> drain() {
         List<Leg> rest = new ArrayList<>();
         pendingWrites.drainTo(rest);
@@ -160,22 +232,22 @@ public class Ledger {
             return true;
         }
         long ttlMillis = ttl.toMillis();
+        Map<String, Map<byte[], byte[]>> byEvent = new LinkedHashMap<>();
+        for (Leg leg : batch) {
+            byEvent.computeIfAbsent(key(leg.event().id()), k -> new LinkedHashMap<>())
+                    .put(utf8(leg.name()), utf8(leg.outcome().name()));
+        }
         try {
-            redis.executePipelined((RedisCallback<Object>) connection -> {
-                for (Leg leg : batch) {
-                    byte[] key = key(leg.event().id()).getBytes(StandardCharsets.UTF_8);
-                    connection
-                            .hashCommands()
-                            .hSet(
-                                    key,
-                                    leg.name().getBytes(StandardCharsets.UTF_8),
-                                    leg.outcome().name().getBytes(StandardCharsets.UTF_8));
-                    connection.keyCommands().pExpire(key, ttlMillis);
-                }
-                return null;
-            });
+            await(send(async -> {
+                List<RedisFuture<?>> futures = new ArrayList<>(byEvent.size() * 2);
+                byEvent.forEach((key, fields) -> {
+                    futures.add(async.hset(utf8(key), fields));
+                    futures.add(async.pexpire(utf8(key), ttlMillis));
+                });
+                return futures;
+            }));
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
             log.debug("Ledger write of {} legs failed, will retry: {}", batch.size(), e.toString());
             return false;
         }

@@ -30,7 +30,8 @@ public class BullMqLane extends Lane {
         for (Leg leg : batch) {
             jobs.add(leg.spec());
         }
-        List<BullMqAddResult> results = client.addAll(jobs);
+        // every leg's payload is JSON: the event passed the JSON reader, a jq payload is jq's output
+        List<BullMqAddResult> results = client.addAll(jobs, true);
         for (int i = 0; i < batch.size(); i++) {
             BullMqAddResult result = results.get(i);
             if (result.ok()) {

@@ -3,6 +3,7 @@ package io.quckchat.router.source;
 import io.quckchat.router.config.KafkaClients;
 import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.delivery.Dispatcher;
+import io.quckchat.router.delivery.Ledger;
 import io.quckchat.router.fanout.ChatEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,11 @@ public class ChatEventSource {
     private volatile boolean closing;
     private volatile boolean draining;
     private volatile boolean stopping;
-    private boolean backpressure;
+    private volatile boolean backpressure;
+    /** While fetching is paused: completions until the in-flight count is down to half, then a wake-up. */
+    private final java.util.concurrent.atomic.AtomicInteger completionsToResume =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private Set<String> subscribed = Set.of();
     private volatile java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> onConsumer = c -> {};
     private volatile Runnable onConsumerClosed = () -> {};
@@ -270,6 +275,15 @@ public class ChatEventSource {
 
     private void handle(ConsumerRecords<byte[], byte[]> records) {
         List<ChatEvent> events = new ArrayList<>(records.count());
+        // the ledger read goes out first; Redis answers while the routes run
+        List<String> ids = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (routes.containsKey(record.topic())
+                    && progress.containsKey(new TopicPartition(record.topic(), record.partition()))) {
+                ids.add(ChatEvent.idOf(record));
+            }
+        }
+        Ledger.Read ledgerRead = dispatcher.readLedger(ids);
         for (TopicPartition partition : records.partitions()) {
             PartitionProgress partitionProgress = progress.get(partition);
             ChatEventsConsumer route = routes.get(partition.topic());
@@ -285,10 +299,13 @@ public class ChatEventSource {
                 events.add(event);
             }
         }
-        dispatcher.dispatch(events, this::completed);
+        dispatcher.dispatch(events, ledgerRead, this::completed);
     }
 
     private void completed(ChatEvent event) {
+        if (backpressure && completionsToResume.decrementAndGet() == 0) {
+            wakeup(); // enough finished to fetch again: do not sit out the poll timeout
+        }
         if (draining) {
             synchronized (completions) {
                 completions.notifyAll();
@@ -308,10 +325,13 @@ public class ChatEventSource {
         inFlight = outstanding;
         if (!backpressure && outstanding >= settings.maxInFlight()) {
             backpressure = true;
-            log.info("{} events in flight: pausing fetch until destinations catch up", outstanding);
+            log.debug("{} events in flight: pausing fetch until destinations catch up", outstanding);
         } else if (backpressure && outstanding <= settings.maxInFlight() / 2) {
             backpressure = false;
-            log.info("{} events in flight: resuming fetch", outstanding);
+            log.debug("{} events in flight: resuming fetch", outstanding);
+        }
+        if (backpressure) {
+            completionsToResume.set(Math.max(1, outstanding - settings.maxInFlight() / 2));
         }
         Set<TopicPartition> pause = new HashSet<>();
         for (TopicPartition partition : assignment) {

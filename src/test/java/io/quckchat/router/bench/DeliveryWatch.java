@@ -13,6 +13,7 @@ import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.TestBrokers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +38,7 @@ final class DeliveryWatch implements AutoCloseable {
     private final RedisClient redisClient;
     private final StatefulRedisConnection<String, String> redisConnection;
     private final RedisCommands<String, String> redis;
+    private Channel counter;
 
     DeliveryWatch(TestBrokers brokers, Namespace ns) throws Exception {
         this.ns = ns;
@@ -52,10 +54,13 @@ final class DeliveryWatch implements AutoCloseable {
     long delivered() {
         long total = 0;
         for (String queue : QUEUES) {
-            try (Channel channel = rabbit.createChannel()) {
-                total += channel.queueDeclarePassive(ns.queue(queue)).getMessageCount();
+            try {
+                if (counter == null || !counter.isOpen()) {
+                    counter = rabbit.createChannel();
+                }
+                total += counter.queueDeclarePassive(ns.queue(queue)).getMessageCount();
             } catch (Exception notYetDeclared) {
-                // the subject declares its queues when it starts
+                // the subject declares its queues when it starts (the failed declare closed the channel)
             }
         }
         String push = ns.bullPrefix() + ":push:";
@@ -119,6 +124,7 @@ final class DeliveryWatch implements AutoCloseable {
                 java.util.Collections.synchronizedList(new ArrayList<>()),
                 java.util.Collections.synchronizedList(new ArrayList<>()),
                 java.util.Collections.synchronizedList(new ArrayList<>()));
+        private final List<long[]> timeline = java.util.Collections.synchronizedList(new ArrayList<>());
         private final CountDownLatch done;
         private final Channel consumer;
         private final Thread streamReader;
@@ -177,6 +183,7 @@ final class DeliveryWatch implements AutoCloseable {
             perLeg.get(leg).add((now - sent[0]) / 1_000);
             if (legs.computeIfAbsent(eventId, id -> new AtomicInteger()).incrementAndGet() == LEGS) {
                 micros.add((now - sent[0]) / 1_000);
+                timeline.add(new long[] {sent[0], now - sent[0]});
                 done.countDown();
             }
         }
@@ -187,6 +194,21 @@ final class DeliveryWatch implements AutoCloseable {
             synchronized (micros) {
                 return micros.stream().mapToLong(Long::longValue).sorted().toArray();
             }
+        }
+
+        /** Each event's send time (ms from the first) and latency (ms), in send order, as CSV. */
+        void writeTimeline(java.nio.file.Path file) throws java.io.IOException {
+            List<long[]> rows;
+            synchronized (timeline) {
+                rows = new ArrayList<>(timeline);
+            }
+            rows.sort(java.util.Comparator.comparingLong(row -> row[0]));
+            long first = rows.isEmpty() ? 0 : rows.get(0)[0];
+            StringBuilder csv = new StringBuilder("sent_ms,latency_ms\n");
+            for (long[] row : rows) {
+                csv.append(String.format(Locale.ROOT, "%.1f,%.2f%n", (row[0] - first) / 1e6, row[1] / 1e6));
+            }
+            java.nio.file.Files.writeString(file, csv);
         }
 
         /** Latencies of one leg alone (0, 1: the queues; 2: the BullMQ job), in microseconds, sorted. */

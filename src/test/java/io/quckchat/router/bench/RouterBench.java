@@ -59,6 +59,7 @@ public final class RouterBench {
             int keys,
             int payloadBytes,
             boolean jfr,
+            List<String> routerArgs,
             Path out) {
 
         static Options parse(String[] args) {
@@ -79,6 +80,9 @@ public final class RouterBench {
                     Integer.parseInt(o.getOrDefault("keys", "1000")),
                     Integer.parseInt(o.getOrDefault("payload-bytes", "1024")),
                     Boolean.parseBoolean(o.getOrDefault("jfr", "false")),
+                    o.getOrDefault("router-args", "").isBlank()
+                            ? List.of()
+                            : List.of(o.get("router-args").trim().split("\\s+")),
                     Path.of(o.getOrDefault("out", "target/bench/router-bench.json")));
             o.keySet()
                     .removeAll(List.of(
@@ -91,6 +95,7 @@ public final class RouterBench {
                             "keys",
                             "payload-bytes",
                             "jfr",
+                            "router-args",
                             "out"));
             if (!o.isEmpty()) {
                 throw new IllegalArgumentException("Unknown options: " + o.keySet());
@@ -224,6 +229,7 @@ public final class RouterBench {
                         producer.send(record(id, i));
                     }
                     micros = latency.await(30);
+                    latency.writeTimeline(Path.of("target", "bench", ns.id() + "-" + subject + "-latency.csv"));
                     for (int leg = 0; leg < DeliveryWatch.LEGS; leg++) {
                         long[] legMicros = latency.leg(leg);
                         say(String.format(
@@ -276,6 +282,7 @@ public final class RouterBench {
             case "router" -> {
                 command.addAll(List.of("-jar", RouterProcess.jar().toString()));
                 command.addAll(ns.routerArgs(brokers, "--camel.main.name=bench-" + ns.id() + "-" + index));
+                command.addAll(options.routerArgs());
             }
             case "baseline" -> {
                 String classpath = "target/test-classes:target/classes:"

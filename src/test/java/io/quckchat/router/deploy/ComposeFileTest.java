@@ -139,6 +139,17 @@ class ComposeFileTest {
         assertThat(dockerfile).contains("EXPOSE 8080").contains("/actuator/health/liveness");
     }
 
+    @Test
+    void theImageStartsTheRouterWithTheShippedJvmOptions() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        assertThat(dockerfile)
+                .contains("COPY config /app/config")
+                .contains("ENTRYPOINT [\"java\", \"@/app/config/jvm.options\", \"-jar\", \"/app/router.jar\"]");
+        assertThat(Files.readAllLines(Path.of("config", "jvm.options")))
+                .as("config/jvm.options bounds the heap for the 512 MB budget")
+                .contains("-Xmx256m");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> service(String name) {
         return (Map<String, Object>) services.get(name);

@@ -47,7 +47,8 @@ public final class RouterProcess implements AutoCloseable {
 
     public RouterProcess start() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar().toString()));
+        // the JVM options the router ships with (the Dockerfile starts it the same way)
+        List<String> command = new ArrayList<>(List.of(java, "@config/jvm.options", "-jar", jar().toString()));
         command.addAll(args);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
