@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Many in flight:</b> up to {@code maxInFlight} legs await their confirmation at once, so
  *       throughput is not one broker round trip per message.
- *   <li><b>Per-key order:</b> at most one leg per ordering key (a conversation) is in flight or
+ *   <li><b>Per-key order:</b> at most one leg per ordering key (a conversation on one queue) is in flight or
  *       waiting to be retried; the next leg of that key waits behind it. Other keys go on.
  *   <li><b>Transient failures</b> ({@link #unavailable}): the destination is down. The lane stops
  *       sending, backs off (capped, jittered) and resends the same legs, in order, when it comes

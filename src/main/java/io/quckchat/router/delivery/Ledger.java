@@ -1,6 +1,7 @@
 package io.quckchat.router.delivery;
 
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.quckchat.router.fanout.ChatEvent;
 import io.quckchat.router.fanout.Leg;
@@ -79,14 +80,13 @@ public class Ledger {
         if (eventIds.isEmpty() || System.currentTimeMillis() < readsPausedUntil) {
             return new Read(eventIds, List.of());
         }
+        byte[][] keys = new byte[eventIds.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = utf8(key(eventIds.get(i)));
+        }
         try {
-            return new Read(eventIds, send(async -> {
-                List<RedisFuture<List<byte[]>>> futures = new ArrayList<>(eventIds.size());
-                for (String id : eventIds) {
-                    futures.add(async.hkeys(utf8(key(id))));
-                }
-                return futures;
-            }));
+            return new Read(
+                    eventIds, send(async -> List.of(async.<List<Object>>eval(READ, ScriptOutputType.MULTI, keys))));
         } catch (RuntimeException e) {
             unreadable(e);
             return new Read(eventIds, List.of());
@@ -97,9 +97,9 @@ public class Ledger {
     public final class Read {
 
         private final List<String> eventIds;
-        private final List<RedisFuture<List<byte[]>>> replies;
+        private final List<RedisFuture<List<Object>>> replies;
 
-        private Read(List<String> eventIds, List<RedisFuture<List<byte[]>>> replies) {
+        private Read(List<String> eventIds, List<RedisFuture<List<Object>>> replies) {
             this.eventIds = eventIds;
             this.replies = replies;
         }
@@ -110,13 +110,12 @@ public class Ledger {
                 return Map.of();
             }
             try {
-                List<List<byte[]>> fields = Ledger.this.await(replies);
+                List<Object> fields = Ledger.this.await(replies).get(0);
                 Map<String, Set<String>> done = new HashMap<>();
                 for (int i = 0; i < eventIds.size(); i++) {
-                    List<byte[]> names = fields.get(i);
-                    if (names != null && !names.isEmpty()) {
+                    if (fields.get(i) instanceof List<?> names && !names.isEmpty()) {
                         Set<String> legs = done.computeIfAbsent(eventIds.get(i), id -> new HashSet<>());
-                        names.forEach(name -> legs.add(new String(name, StandardCharsets.UTF_8)));
+                        names.forEach(name -> legs.add(new String((byte[]) name, StandardCharsets.UTF_8)));
                     }
                 }
                 return done;
@@ -193,6 +192,27 @@ public class Ledger {
         }
     }
 
+    /**
+     * One round trip for a poll's reads: the legs done (HKEYS) of every event key. Scripts keep the
+     * ledger to one command per batch instead of one or two per event (standalone Redis; on a
+     * cluster the keys of a batch would span slots).
+     */
+    private static final String READ =
+            "local done = {} for i, key in ipairs(KEYS) do done[i] = redis.call('HKEYS', key) end return done";
+
+    /**
+     * One round trip for a batch of writes. ARGV: the TTL in milliseconds, then per key the number of
+     * legs and their name/outcome pairs.
+     */
+    private static final String WRITE = "local a = 2 "
+            + "for _, key in ipairs(KEYS) do "
+            + "  local n = tonumber(ARGV[a]) "
+            + "  redis.call('HSET', key, unpack(ARGV, a + 1, a + 2 * n)) "
+            + "  redis.call('PEXPIRE', key, ARGV[1]) "
+            + "  a = a + 1 + 2 * n "
+            + "end "
+            + "return #KEYS";
+
     /** Sends the commands on the shared connection, all in flight at once, without waiting. */
     @SuppressWarnings("unchecked")
     private <F extends RedisFuture<?>> List<F> send(
@@ -232,20 +252,24 @@ public class Ledger {
             return true;
         }
         long ttlMillis = ttl.toMillis();
-        Map<String, Map<byte[], byte[]>> byEvent = new LinkedHashMap<>();
+        Map<String, List<byte[]>> byEvent = new LinkedHashMap<>();
         for (Leg leg : batch) {
-            byEvent.computeIfAbsent(key(leg.event().id()), k -> new LinkedHashMap<>())
-                    .put(utf8(leg.name()), utf8(leg.outcome().name()));
+            List<byte[]> fields = byEvent.computeIfAbsent(key(leg.event().id()), k -> new ArrayList<>());
+            fields.add(utf8(leg.name()));
+            fields.add(utf8(leg.outcome().name()));
+        }
+        byte[][] keys = new byte[byEvent.size()][];
+        List<byte[]> args = new ArrayList<>(1 + byEvent.size() + batch.size() * 2);
+        args.add(utf8(Long.toString(ttlMillis)));
+        int k = 0;
+        for (Map.Entry<String, List<byte[]>> entry : byEvent.entrySet()) {
+            keys[k++] = utf8(entry.getKey());
+            args.add(utf8(Integer.toString(entry.getValue().size() / 2)));
+            args.addAll(entry.getValue());
         }
         try {
-            await(send(async -> {
-                List<RedisFuture<?>> futures = new ArrayList<>(byEvent.size() * 2);
-                byEvent.forEach((key, fields) -> {
-                    futures.add(async.hset(utf8(key), fields));
-                    futures.add(async.pexpire(utf8(key), ttlMillis));
-                });
-                return futures;
-            }));
+            await(send(async ->
+                    List.of(async.<Long>eval(WRITE, ScriptOutputType.INTEGER, keys, args.toArray(byte[][]::new)))));
             return true;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             log.debug("Ledger write of {} legs failed, will retry: {}", batch.size(), e.toString());

@@ -30,6 +30,7 @@ public final class Leg {
     private final byte[] payload;
     private final Object spec;
     private final RetryPolicy policy;
+    private final String orderingKey;
 
     private final long createdNanos = System.nanoTime();
     private volatile Consumer<Leg> listener = leg -> {};
@@ -54,6 +55,7 @@ public final class Leg {
         this.payload = payload;
         this.spec = spec;
         this.policy = Objects.requireNonNull(policy);
+        this.orderingKey = target() + "|" + event.orderingKey();
     }
 
     /** Where a leg goes: implemented by the delivery lanes. */
@@ -103,9 +105,13 @@ public final class Leg {
         return index < 0 ? target : target.substring(0, index);
     }
 
-    /** Legs with the same ordering key reach a destination one after another, in offset order. */
+    /**
+     * Legs with the same ordering key reach their destination one after another, in offset order:
+     * the event's key (conversation, user, else partition) on one target (queue, job queue and name).
+     * An event's legs to different targets go out side by side.
+     */
     public String orderingKey() {
-        return event.orderingKey();
+        return orderingKey;
     }
 
     /** What else happens when the leg resolves, before its event hears of it. */
