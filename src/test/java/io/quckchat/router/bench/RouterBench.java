@@ -60,6 +60,7 @@ public final class RouterBench {
             int payloadBytes,
             boolean jfr,
             List<String> routerArgs,
+            boolean joined,
             Path out) {
 
         static Options parse(String[] args) {
@@ -83,6 +84,11 @@ public final class RouterBench {
                     o.getOrDefault("router-args", "").isBlank()
                             ? List.of()
                             : List.of(o.get("router-args").trim().split("\\s+")),
+                    switch (o.getOrDefault("start", "prefilled")) {
+                        case "prefilled" -> false;
+                        case "joined" -> true;
+                        default -> throw new IllegalArgumentException("--start is prefilled or joined");
+                    },
                     Path.of(o.getOrDefault("out", "target/bench/router-bench.json")));
             o.keySet()
                     .removeAll(List.of(
@@ -96,6 +102,7 @@ public final class RouterBench {
                             "payload-bytes",
                             "jfr",
                             "router-args",
+                            "start",
                             "out"));
             if (!o.isEmpty()) {
                 throw new IllegalArgumentException("Unknown options: " + o.keySet());
@@ -168,13 +175,9 @@ public final class RouterBench {
         Namespace ns = Namespace.random();
         say("round " + round + ", " + subject + " x" + options.instances() + " (namespace " + ns.id() + ")");
         Map<TopicPartition, Long> start = endOffsets();
-        long fill = System.nanoTime();
-        for (int i = 0; i < options.events(); i++) {
-            producer.send(record(ns.id() + "-" + i, i));
+        if (!options.joined()) {
+            fill(ns);
         }
-        producer.flush();
-        say(String.format(
-                Locale.ROOT, "  pre-filled %,d events in %.1f s", options.events(), (System.nanoTime() - fill) / 1e9));
         try (Admin admin = brokers.kafkaAdmin()) {
             admin.alterConsumerGroupOffsets(
                             ns.groupId(),
@@ -189,6 +192,10 @@ public final class RouterBench {
             try {
                 for (int k = 0; k < ("router".equals(subject) ? options.instances() : 1); k++) {
                     processes.add(startSubject(subject, ns, k));
+                }
+                if (options.joined()) {
+                    awaitGroup(ns.groupId(), processes);
+                    fill(ns);
                 }
                 long target = (long) DeliveryWatch.LEGS * options.events();
                 long t0 = 0;
@@ -264,6 +271,50 @@ public final class RouterBench {
                     process.close();
                 }
                 watch.cleanUp();
+            }
+        }
+    }
+
+    /** Produces the run's N events (ids {@code <ns>-<i>}). */
+    private void fill(Namespace ns) {
+        long fill = System.nanoTime();
+        for (int i = 0; i < options.events(); i++) {
+            producer.send(record(ns.id() + "-" + i, i));
+        }
+        producer.flush();
+        say(String.format(
+                Locale.ROOT, "  produced %,d events in %.1f s", options.events(), (System.nanoTime() - fill) / 1e9));
+    }
+
+    /**
+     * With {@code --start=joined}: waits until every instance is a member of the group with
+     * partitions of message.sent, so that a scaling run measures the instances together and not a
+     * rebalance as the later ones join.
+     */
+    private void awaitGroup(String group, List<BenchProcess> processes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        try (Admin admin = brokers.kafkaAdmin()) {
+            while (true) {
+                processes.forEach(BenchProcess::checkAlive);
+                org.apache.kafka.clients.admin.ConsumerGroupDescription description = admin.describeConsumerGroups(
+                                List.of(group))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(group);
+                long owners = description.members().stream()
+                        .filter(member -> member.assignment().topicPartitions().stream()
+                                .anyMatch(tp -> tp.topic().equals(TOPIC)))
+                        .count();
+                if (description.state() == org.apache.kafka.common.ConsumerGroupState.STABLE
+                        && owners == Math.min(processes.size(), TestBrokers.PARTITIONS)) {
+                    say("  group " + group + ": " + owners + " member(s) own message.sent partitions");
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Group " + group + " did not settle with " + processes.size()
+                            + " members in 3 minutes: " + description);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250)); // polling the group state
             }
         }
     }
