@@ -168,7 +168,8 @@ public final class RouterBench {
             }
         }
         bench.report(runs);
-        System.exit(0);
+        bench.producer.close(Duration.ofSeconds(5));
+        System.exit(0); // stops the in-JVM brokers (shutdown hook)
     }
 
     private Run run(int round, String subject) throws Exception {
