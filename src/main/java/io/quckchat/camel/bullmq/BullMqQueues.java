@@ -167,8 +167,18 @@ public final class BullMqQueues {
      * path.
      */
     public List<String> queues() {
-        String pattern = escapeGlob(prefix) + ":*:meta";
         TreeSet<String> names = new TreeSet<>();
+        scan(escapeGlob(prefix) + ":*:meta", key -> {
+            String queue = key.substring(prefix.length() + 1, key.length() - ":meta".length());
+            if (!queue.isEmpty() && queue.indexOf(':') < 0) {
+                names.add(queue);
+            }
+        });
+        return List.copyOf(names);
+    }
+
+    /** Every key matching the glob pattern, by SCAN (never KEYS), 1,000 a round trip. */
+    private void scan(String pattern, java.util.function.Consumer<String> each) {
         try (RedisConnection connection = runner.factory().getConnection();
                 Cursor<byte[]> cursor = connection
                         .keyCommands()
@@ -177,14 +187,9 @@ public final class BullMqQueues {
                                 .count(1000)
                                 .build())) {
             while (cursor.hasNext()) {
-                String key = string(cursor.next());
-                String queue = key.substring(prefix.length() + 1, key.length() - ":meta".length());
-                if (!queue.isEmpty() && queue.indexOf(':') < 0) {
-                    names.add(queue);
-                }
+                each.accept(string(cursor.next()));
             }
         }
-        return List.copyOf(names);
     }
 
     /** The job with this id in every queue under this prefix (for a dashboard's search box). */
@@ -206,24 +211,14 @@ public final class BullMqQueues {
         if (idPrefix == null || idPrefix.isEmpty() || limit < 1) {
             return List.of();
         }
-        String pattern = escapeGlob(prefix) + ":*:" + escapeGlob(idPrefix) + "*";
         TreeSet<String> keys = new TreeSet<>();
-        try (RedisConnection connection = runner.factory().getConnection();
-                Cursor<byte[]> cursor = connection
-                        .keyCommands()
-                        .scan(ScanOptions.scanOptions()
-                                .match(pattern)
-                                .count(1000)
-                                .build())) {
-            while (cursor.hasNext()) {
-                String key = string(cursor.next());
-                String rest = key.substring(prefix.length() + 1);
-                int colon = rest.indexOf(':');
-                if (colon > 0 && rest.indexOf(':', colon + 1) < 0 && rest.startsWith(idPrefix, colon + 1)) {
-                    keys.add(rest);
-                }
+        scan(escapeGlob(prefix) + ":*:" + escapeGlob(idPrefix) + "*", key -> {
+            String rest = key.substring(prefix.length() + 1);
+            int colon = rest.indexOf(':');
+            if (colon > 0 && rest.indexOf(':', colon + 1) < 0 && rest.startsWith(idPrefix, colon + 1)) {
+                keys.add(rest);
             }
-        }
+        });
         List<BullMqJobInfo> found = new ArrayList<>();
         for (String key : keys) {
             if (found.size() >= limit) {

@@ -10,6 +10,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.RabbitProbe;
 import io.quckchat.router.support.TestBrokers;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,17 +84,10 @@ final class DeliveryWatch implements AutoCloseable {
 
     /** Deletes everything the run left: its queues, exchange and Redis keys. */
     void cleanUp() {
-        for (String queue : List.of("notifications", "analytics", "media-processing", "email", "sms")) {
-            try (Channel channel = rabbit.createChannel()) {
-                channel.queueDelete(ns.queue(queue));
-            } catch (Exception ignored) {
-                // not declared by this subject
-            }
-        }
-        try (Channel channel = rabbit.createChannel()) {
-            channel.exchangeDelete(ns.exchange());
-        } catch (Exception ignored) {
-            // not declared
+        try (RabbitProbe probe = new RabbitProbe(ns)) {
+            probe.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot clean up " + ns.id() + " in RabbitMQ", e);
         }
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
         do {
