@@ -220,11 +220,13 @@ class DashboardPage {
             }
             html.raw("<td>");
             if (queue.count(BullMqState.FAILED) > 0) {
-                html.raw("<button type=\"button\" data-action=\"retry-all\" data-queue=\"")
-                        .text(queue.name())
-                        .raw("\" aria-label=\"")
-                        .text("Retry all failed jobs of " + queue.name())
-                        .raw("\">Retry all failed</button>");
+                button(
+                        html,
+                        "retry-all",
+                        "Retry all failed",
+                        "Retry all failed jobs of " + queue.name(),
+                        "queue",
+                        queue.name());
             }
             html.raw("</td></tr>");
         }
@@ -344,13 +346,7 @@ class DashboardPage {
             }
             html.raw("</details></td><td>");
             if ("failed".equals(job.state())) {
-                html.raw("<button type=\"button\" data-action=\"retry\" data-queue=\"")
-                        .text(job.queue())
-                        .raw("\" data-id=\"")
-                        .text(job.id())
-                        .raw("\" aria-label=\"")
-                        .text("Retry job " + job.id())
-                        .raw("\">Retry</button>");
+                button(html, "retry", "Retry", "Retry job " + job.id(), "queue", job.queue(), "id", job.id());
             }
             html.raw("</td></tr>");
         }
@@ -396,15 +392,8 @@ class DashboardPage {
                     .raw("</td><td>");
             String action = "Suspended".equals(route.status()) ? "resume" : "suspend";
             String label = "resume".equals(action) ? "Resume" : "Suspend";
-            html.raw("<button type=\"button\" data-action=\"")
-                    .raw(action)
-                    .raw("\" data-route=\"")
-                    .text(route.id())
-                    .raw("\" aria-label=\"")
-                    .text(label + " route " + route.id())
-                    .raw("\">")
-                    .text(label)
-                    .raw("</button></td></tr>");
+            button(html, action, label, label + " route " + route.id(), "route", route.id());
+            html.raw("</td></tr>");
         }
         html.raw("</tbody></table>");
     }
@@ -445,11 +434,7 @@ class DashboardPage {
                     .text(letter.redrivenAt() == null ? "no" : letter.redrivenAt() + " (" + letter.redriveScope() + ")")
                     .raw("</td><td>");
             if (letter.redrivenAt() == null) {
-                html.raw("<button type=\"button\" data-action=\"redrive\" data-letter=\"")
-                        .text(letter.id())
-                        .raw("\" aria-label=\"")
-                        .text("Redrive dead letter " + letter.id())
-                        .raw("\">Redrive</button>");
+                button(html, "redrive", "Redrive", "Redrive dead letter " + letter.id(), "letter", letter.id());
             }
             html.raw("</td></tr>");
         }
@@ -484,6 +469,15 @@ class DashboardPage {
     }
 
     /** HTML built from trusted markup ({@link #raw}) and escaped values ({@link #text}). */
+    /** A button the page's script acts on: {@code data-action}, then {@code data-<name>} for each name, value pair. */
+    private static void button(Html html, String action, String label, String ariaLabel, String... data) {
+        html.raw("<button type=\"button\" data-action=\"").text(action);
+        for (int i = 0; i < data.length; i += 2) {
+            html.raw("\" data-").raw(data[i]).raw("=\"").text(data[i + 1]);
+        }
+        html.raw("\" aria-label=\"").text(ariaLabel).raw("\">").text(label).raw("</button>");
+    }
+
     static final class Html {
         private final StringBuilder out = new StringBuilder(8192);
 

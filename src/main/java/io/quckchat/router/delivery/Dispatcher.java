@@ -21,21 +21,15 @@ public class Dispatcher {
         this.observer = observer;
     }
 
-    /**
-     * @param events routed events of one poll, in offset order per partition
-     * @param onComplete runs once per event when its last leg resolves
-     */
-    public void dispatch(List<ChatEvent> events, Consumer<ChatEvent> onComplete) {
-        dispatch(events, ledger.read(events.stream().map(ChatEvent::id).toList()), onComplete);
-    }
-
     /** Starts the ledger read of these events (see {@link Ledger#read}), to route them meanwhile. */
     public Ledger.Read readLedger(List<String> eventIds) {
         return ledger.read(eventIds);
     }
 
     /**
+     * @param events routed events of one poll, in offset order per partition
      * @param ledgerRead the ledger read started for these events by {@link #readLedger}
+     * @param onComplete runs once per event when its last leg resolves
      */
     public void dispatch(List<ChatEvent> events, Ledger.Read ledgerRead, Consumer<ChatEvent> onComplete) {
         Map<String, Set<String>> done = ledgerRead.await();

@@ -3,7 +3,6 @@ package io.quckchat.router.delivery;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.quckchat.router.fanout.ChatEvent;
 import io.quckchat.router.fanout.Leg;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,11 +64,6 @@ public class Ledger {
 
     public String key(String eventId) {
         return prefix + ":" + eventId;
-    }
-
-    /** The legs already done for each of these events, in one round trip; empty when Redis is unreachable. */
-    public Map<String, Set<String>> done(List<ChatEvent> events) {
-        return read(events.stream().map(ChatEvent::id).toList()).await();
     }
 
     /**
@@ -136,15 +130,6 @@ public class Ledger {
         if (!pendingWrites.offer(leg)) {
             log.warn("Ledger write buffer full; {} may be delivered again if its event is replayed", leg.describe());
         }
-    }
-
-    /** Forgets a leg, so that a redrive of it is not skipped. */
-    public void forget(String eventId, String legName) {
-        redis.opsForHash().delete(key(eventId), legName);
-    }
-
-    public Map<Object, Object> entries(String eventId) {
-        return redis.opsForHash().entries(key(eventId));
     }
 
     public void start() {

@@ -273,17 +273,13 @@ public class ChatEventSource {
         subscribed = topics;
     }
 
+    /** A partition's records of one poll, with the route and progress they go to. */
+    private record Batch(
+            ChatEventsConsumer route, PartitionProgress progress, List<ConsumerRecord<byte[], byte[]>> records) {}
+
     private void handle(ConsumerRecords<byte[], byte[]> records) {
-        List<ChatEvent> events = new ArrayList<>(records.count());
-        // the ledger read goes out first; Redis answers while the routes run
+        List<Batch> batches = new ArrayList<>(records.partitions().size());
         List<String> ids = new ArrayList<>(records.count());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (routes.containsKey(record.topic())
-                    && progress.containsKey(new TopicPartition(record.topic(), record.partition()))) {
-                ids.add(ChatEvent.idOf(record));
-            }
-        }
-        Ledger.Read ledgerRead = dispatcher.readLedger(ids);
         for (TopicPartition partition : records.partitions()) {
             PartitionProgress partitionProgress = progress.get(partition);
             ChatEventsConsumer route = routes.get(partition.topic());
@@ -293,9 +289,16 @@ public class ChatEventSource {
                 consumer.seek(partition, batch.get(0).offset());
                 continue;
             }
-            for (ConsumerRecord<byte[], byte[]> record : batch) {
-                ChatEvent event = route.route(record);
-                partitionProgress.add(event);
+            batches.add(new Batch(route, partitionProgress, batch));
+            batch.forEach(record -> ids.add(ChatEvent.idOf(record)));
+        }
+        // the ledger read goes out first; Redis answers while the routes run
+        Ledger.Read ledgerRead = dispatcher.readLedger(ids);
+        List<ChatEvent> events = new ArrayList<>(ids.size());
+        for (Batch batch : batches) {
+            for (ConsumerRecord<byte[], byte[]> record : batch.records()) {
+                ChatEvent event = batch.route().route(record);
+                batch.progress().add(event);
                 events.add(event);
             }
         }

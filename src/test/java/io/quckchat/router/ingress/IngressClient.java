@@ -43,13 +43,7 @@ final class IngressClient {
 
     /** A POST with a body and headers given as name, value, name, value … */
     HttpResponse<String> post(String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return send(request.build());
+        return postBytes(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
     }
 
     HttpResponse<String> postBytes(String path, byte[] body, String... headers) {
