@@ -18,7 +18,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.RedisCallback;
@@ -72,18 +71,17 @@ public class Ledger {
      */
     public Read read(List<String> eventIds) {
         if (eventIds.isEmpty() || System.currentTimeMillis() < readsPausedUntil) {
-            return new Read(eventIds, List.of());
+            return new Read(eventIds, null);
         }
         byte[][] keys = new byte[eventIds.size()][];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = utf8(key(eventIds.get(i)));
         }
         try {
-            return new Read(
-                    eventIds, send(async -> List.of(async.<List<Object>>eval(READ, ScriptOutputType.MULTI, keys))));
+            return new Read(eventIds, eval(READ, ScriptOutputType.MULTI, keys));
         } catch (RuntimeException e) {
             unreadable(e);
-            return new Read(eventIds, List.of());
+            return new Read(eventIds, null);
         }
     }
 
@@ -91,20 +89,21 @@ public class Ledger {
     public final class Read {
 
         private final List<String> eventIds;
-        private final List<RedisFuture<List<Object>>> replies;
+        private final RedisFuture<List<Object>> reply;
 
-        private Read(List<String> eventIds, List<RedisFuture<List<Object>>> replies) {
+        /** @param reply null: nothing to wait for (no events, or Redis is being skipped) */
+        private Read(List<String> eventIds, RedisFuture<List<Object>> reply) {
             this.eventIds = eventIds;
-            this.replies = replies;
+            this.reply = reply;
         }
 
         /** Event id to the names of its legs already done; empty when Redis did not answer in time. */
         public Map<String, Set<String>> await() {
-            if (replies.isEmpty()) {
+            if (reply == null) {
                 return Map.of();
             }
             try {
-                List<Object> fields = Ledger.this.await(replies).get(0);
+                List<Object> fields = Ledger.this.await(reply);
                 Map<String, Set<String>> done = new HashMap<>();
                 for (int i = 0; i < eventIds.size(); i++) {
                     if (fields.get(i) instanceof List<?> names && !names.isEmpty()) {
@@ -198,28 +197,22 @@ public class Ledger {
             + "end "
             + "return #KEYS";
 
-    /** Sends the commands on the shared connection, all in flight at once, without waiting. */
+    /** Sends a script call on the shared connection and returns without waiting for the answer. */
     @SuppressWarnings("unchecked")
-    private <F extends RedisFuture<?>> List<F> send(
-            Function<RedisClusterAsyncCommands<byte[], byte[]>, List<F>> commands) {
-        return redis.execute((RedisCallback<List<F>>) connection ->
-                commands.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection()));
+    private <T> RedisFuture<T> eval(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        return redis.execute((RedisCallback<RedisFuture<T>>)
+                connection -> ((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
+                        .eval(script, type, keys, args));
     }
 
-    /** Waits for every reply, at most the configured timeout for all of them. */
-    private <T> List<T> await(List<? extends RedisFuture<? extends T>> futures)
-            throws ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<T> replies = new ArrayList<>(futures.size());
+    /** Waits for the answer, at most the configured timeout. */
+    private <T> T await(RedisFuture<T> reply) throws ExecutionException, TimeoutException {
         try {
-            for (RedisFuture<? extends T> future : futures) {
-                replies.add(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-            }
+            return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException("interrupted while waiting for Redis");
         }
-        return replies;
     }
 
     private static byte[] utf8(String s) {
@@ -253,8 +246,7 @@ public class Ledger {
             args.addAll(entry.getValue());
         }
         try {
-            await(send(async ->
-                    List.of(async.<Long>eval(WRITE, ScriptOutputType.INTEGER, keys, args.toArray(byte[][]::new)))));
+            await(eval(WRITE, ScriptOutputType.INTEGER, keys, args.toArray(byte[][]::new)));
             return true;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             log.debug("Ledger write of {} legs failed, will retry: {}", batch.size(), e.toString());
