@@ -115,7 +115,7 @@ public final class ChatEvent {
         return java.util.Set.of(legs.split(","));
     }
 
-    /** The parsed JSON body as the route first saw it (used to recognise an unchanged body). */
+    /** The parsed JSON body as the route first saw it (used to recognise an unchanged body); null after the route. */
     public Object parsed() {
         return parsed;
     }
@@ -169,6 +169,7 @@ public final class ChatEvent {
     public void seal(Runnable onComplete) {
         this.onComplete = onComplete;
         sealed = true;
+        parsed = null; // the route is done with the tree; in-flight events keep only their bytes
         pending.set(legs.size());
         if (legs.isEmpty()) {
             finish();
@@ -184,6 +185,8 @@ public final class ChatEvent {
 
     private void finish() {
         complete = true;
+        // a completed event waits for the commit (behind an earlier one of its partition) without its legs
+        legs.clear();
         onComplete.run();
     }
 

@@ -53,6 +53,7 @@ public final class RouterBench {
     record Options(
             int events,
             int rounds,
+            int warmup,
             int rate,
             int seconds,
             int instances,
@@ -75,6 +76,7 @@ public final class RouterBench {
             Options options = new Options(
                     Integer.parseInt(o.getOrDefault("events", "20000")),
                     Integer.parseInt(o.getOrDefault("rounds", "3")),
+                    Integer.parseInt(o.getOrDefault("warmup", "1")),
                     Integer.parseInt(o.getOrDefault("rate", "500")),
                     Integer.parseInt(o.getOrDefault("seconds", "20")),
                     Integer.parseInt(o.getOrDefault("instances", "1")),
@@ -95,6 +97,7 @@ public final class RouterBench {
                     .removeAll(List.of(
                             "events",
                             "rounds",
+                            "warmup",
                             "rate",
                             "seconds",
                             "instances",
@@ -160,10 +163,17 @@ public final class RouterBench {
         say("brokers: " + bench.brokers.describe() + ", " + TestBrokers.PARTITIONS + " partitions per topic");
         say("subject JVM options (config/jvm.options): " + String.join(" ", bench.jvmOptions));
         say(options.toString());
+        // Unmeasured first: the JIT of this JVM (Kafka, producer, watchers) and the brokers' first
+        // queues and files warm up here, not in the first measured subject's figures.
+        for (int round = 1; round <= options.warmup(); round++) {
+            for (String subject : options.subjects()) {
+                say(row(bench.run(-round, subject.trim(), bench.warmupEvents(), Math.min(5, options.seconds()))));
+            }
+        }
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             for (String subject : options.subjects()) {
-                Run run = bench.run(round, subject.trim());
+                Run run = bench.run(round, subject.trim(), options.events(), options.seconds());
                 say(row(run));
                 runs.add(run);
             }
@@ -173,12 +183,19 @@ public final class RouterBench {
         System.exit(0); // stops the in-JVM brokers (shutdown hook)
     }
 
-    private Run run(int round, String subject) throws Exception {
+    /** A warm-up round's events: a quarter of a measured round's, at least 2,000. */
+    private int warmupEvents() {
+        return Math.min(options.events(), Math.max(2_000, options.events() / 4));
+    }
+
+    /** One subject's run; a negative round is a warm-up, printed but not counted. */
+    private Run run(int round, String subject, int events, int seconds) throws Exception {
         Namespace ns = Namespace.random();
-        say("round " + round + ", " + subject + " x" + options.instances() + " (namespace " + ns.id() + ")");
+        say((round < 0 ? "warm-up " + -round + " (not counted)" : "round " + round) + ", " + subject + " x"
+                + options.instances() + " (namespace " + ns.id() + ")");
         Map<TopicPartition, Long> start = endOffsets();
         if (!options.joined()) {
-            fill(ns);
+            fill(ns, events);
         }
         try (Admin admin = brokers.kafkaAdmin()) {
             admin.alterConsumerGroupOffsets(
@@ -197,9 +214,9 @@ public final class RouterBench {
                 }
                 if (options.joined()) {
                     awaitGroup(ns.groupId(), processes);
-                    fill(ns);
+                    fill(ns, events);
                 }
-                long target = (long) DeliveryWatch.LEGS * options.events();
+                long target = (long) DeliveryWatch.LEGS * events;
                 long t0 = 0;
                 double cpu0 = 0;
                 long delivered;
@@ -220,13 +237,13 @@ public final class RouterBench {
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // sampling interval
                 }
-                double seconds = (System.nanoTime() - t0) / 1e9;
+                double catchUp = (System.nanoTime() - t0) / 1e9;
                 double cpuSeconds = cpu(processes) - cpu0;
                 say(String.format(
-                        Locale.ROOT, "  caught up: %,d legs in %.2f s, %.1f CPU s", delivered, seconds, cpuSeconds));
+                        Locale.ROOT, "  caught up: %,d legs in %.2f s, %.1f CPU s", delivered, catchUp, cpuSeconds));
 
                 watch.purge();
-                int total = options.rate() * options.seconds();
+                int total = options.rate() * seconds;
                 long[] micros;
                 try (DeliveryWatch.Latency latency = watch.latency(total)) {
                     long begin = System.nanoTime();
@@ -257,9 +274,9 @@ public final class RouterBench {
                         round,
                         subject,
                         processes.size(),
-                        options.events(),
-                        seconds,
-                        options.events() / seconds,
+                        events,
+                        catchUp,
+                        events / catchUp,
                         cpuSeconds,
                         rss,
                         delivered - target,
@@ -278,14 +295,13 @@ public final class RouterBench {
     }
 
     /** Produces the run's N events (ids {@code <ns>-<i>}). */
-    private void fill(Namespace ns) {
+    private void fill(Namespace ns, int events) {
         long fill = System.nanoTime();
-        for (int i = 0; i < options.events(); i++) {
+        for (int i = 0; i < events; i++) {
             producer.send(record(ns.id() + "-" + i, i));
         }
         producer.flush();
-        say(String.format(
-                Locale.ROOT, "  produced %,d events in %.1f s", options.events(), (System.nanoTime() - fill) / 1e9));
+        say(String.format(Locale.ROOT, "  produced %,d events in %.1f s", events, (System.nanoTime() - fill) / 1e9));
     }
 
     /**
@@ -547,8 +563,8 @@ public final class RouterBench {
     private static String row(Run run) {
         return String.format(
                 Locale.ROOT,
-                "%-5d %-9s %2d %9.0f %7.2fs %7.1f %8.0f %6d %5d/%-3d %8.1f %8.1f %8.1f",
-                run.round(),
+                "%-5s %-9s %2d %9.0f %7.2fs %7.1f %8.0f %6d %5d/%-3d %8.1f %8.1f %8.1f",
+                run.round() < 0 ? "w" + -run.round() : String.valueOf(run.round()),
                 run.subject(),
                 run.instances(),
                 run.eventsPerSecond(),
