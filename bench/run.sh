@@ -3,7 +3,7 @@
 # (docs/benchmark.md). Builds the router jar, then runs io.quckchat.router.bench.RouterBench:
 # Kafka (KRaft) in the benchmark's JVM, RabbitMQ and Redis embedded (Qpid Broker-J in the JVM,
 # redis-server beside it) or this machine's own (--brokers=external); the router and the baseline
-# each as their own JVM with config/jvm.options, interleaved A B A B ...
+# each as their own JVM with config/jvm.options, interleaved A B B A A B ... after one unmeasured warm-up round
 #
 #   bench/run.sh                                      # 3 rounds of router and baseline, embedded brokers
 #   bench/run.sh --brokers=external                   # RabbitMQ 127.0.0.1:5672, Redis 127.0.0.1:6379

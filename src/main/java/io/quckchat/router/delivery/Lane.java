@@ -56,6 +56,9 @@ public abstract class Lane implements Leg.Destination {
     private long outageUntil;
     private int outageFailures;
     private volatile boolean available = true;
+    /** Set by {@link #connectionLost}: the lane reconnects even while it has nothing to send. */
+    private boolean reconnectWhileIdle;
+
     private volatile String lastProblem;
     private volatile Thread worker;
     private volatile boolean running;
@@ -184,6 +187,7 @@ public abstract class Lane implements Leg.Destination {
                 log.info("{} is delivering again after {} failed attempt(s)", name, outageFailures);
             }
             available = true;
+            reconnectWhileIdle = false;
             outageFailures = 0;
             releaseKey(leg);
             if (inFlight == maxInFlight - 1 && !ready.isEmpty()) {
@@ -193,6 +197,23 @@ public abstract class Lane implements Leg.Destination {
             lock.unlock();
         }
         leg.resolve(Leg.Outcome.DELIVERED);
+    }
+
+    /**
+     * The connection to the destination is gone, possibly with nothing in flight: the lane counts
+     * as unavailable (health, metrics) until {@link #recover()} succeeds, which the lane thread
+     * tries with the outage backoff even while no leg waits.
+     */
+    protected void connectionLost(Throwable cause) {
+        lock.lock();
+        try {
+            available = false;
+            reconnectWhileIdle = true;
+            lastProblem = describe(cause);
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The destination is down or did not answer: resend later, never dead-letter. */
@@ -300,6 +321,7 @@ public abstract class Lane implements Leg.Destination {
                 return;
             }
             if (batch.isEmpty()) {
+                reconnectIfIdleAndLost();
                 continue;
             }
             try {
@@ -311,6 +333,40 @@ public abstract class Lane implements Leg.Destination {
                 for (Leg leg : batch) {
                     unavailable(leg, e);
                 }
+            }
+        }
+    }
+
+    private void reconnectIfIdleAndLost() {
+        lock.lock();
+        try {
+            if (!reconnectWhileIdle || System.currentTimeMillis() < outageUntil) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            recover();
+            lock.lock();
+            try {
+                log.info("{} is reachable again", name);
+                available = true;
+                reconnectWhileIdle = false;
+                outageFailures = 0;
+            } finally {
+                lock.unlock();
+            }
+        } catch (Exception e) {
+            lock.lock();
+            try {
+                outageFailures++;
+                Duration backoff = outagePolicy.backoff(outageFailures);
+                outageUntil = System.currentTimeMillis() + backoff.toMillis();
+                lastProblem = describe(e);
+                log.debug("{} still unreachable ({} attempts): {}", name, outageFailures, lastProblem);
+            } finally {
+                lock.unlock();
             }
         }
     }

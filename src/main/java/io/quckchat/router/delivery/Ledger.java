@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,7 +68,7 @@ public class Ledger {
 
     /**
      * Starts reading the legs already done for these events and returns at once, so that the caller
-     * can route the events while Redis answers; {@link Read#await()} gives the answer.
+     * can route the events while Redis answers; {@link Read#answer()} gives the answer.
      */
     public Read read(List<String> eventIds) {
         if (eventIds.isEmpty() || System.currentTimeMillis() < readsPausedUntil) {
@@ -97,29 +98,37 @@ public class Ledger {
             this.reply = reply;
         }
 
-        /** Event id to the names of its legs already done; empty when Redis did not answer in time. */
-        public Map<String, Set<String>> await() {
+        /**
+         * Event id to the names of its legs already done, once Redis answers; empty when it did not
+         * answer within the timeout or failed. Never completes exceptionally.
+         */
+        public CompletableFuture<Map<String, Set<String>>> answer() {
             if (reply == null) {
-                return Map.of();
+                return CompletableFuture.completedFuture(Map.of());
             }
-            try {
-                List<Object> fields = Ledger.this.await(reply);
-                Map<String, Set<String>> done = new HashMap<>();
-                for (int i = 0; i < eventIds.size(); i++) {
-                    if (fields.get(i) instanceof List<?> names && !names.isEmpty()) {
-                        Set<String> legs = done.computeIfAbsent(eventIds.get(i), id -> new HashSet<>());
-                        names.forEach(name -> legs.add(new String((byte[]) name, StandardCharsets.UTF_8)));
-                    }
+            // a dependent future: its timeout must not cancel the command on the shared connection
+            return reply.toCompletableFuture()
+                    .thenApply(this::done)
+                    .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .exceptionally(error -> {
+                        unreadable(error);
+                        return Map.of();
+                    });
+        }
+
+        private Map<String, Set<String>> done(List<Object> fields) {
+            Map<String, Set<String>> done = new HashMap<>();
+            for (int i = 0; i < eventIds.size(); i++) {
+                if (fields.get(i) instanceof List<?> names && !names.isEmpty()) {
+                    Set<String> legs = done.computeIfAbsent(eventIds.get(i), id -> new HashSet<>());
+                    names.forEach(name -> legs.add(new String((byte[]) name, StandardCharsets.UTF_8)));
                 }
-                return done;
-            } catch (RuntimeException | ExecutionException | TimeoutException e) {
-                unreadable(e);
-                return Map.of();
             }
+            return done;
         }
     }
 
-    private void unreadable(Exception e) {
+    private void unreadable(Throwable e) {
         readsPausedUntil = System.currentTimeMillis() + READ_PAUSE_AFTER_FAILURE_MS;
         log.warn("Ledger unreadable, delivering without it for {} ms: {}", READ_PAUSE_AFTER_FAILURE_MS, e.toString());
     }

@@ -240,10 +240,11 @@ public class RabbitLane extends Lane {
     }
 
     private void channelClosed(Channel closed, ShutdownSignalException cause) {
+        failAll(closed, cause);
         if (!cause.isInitiatedByApplication()) {
             log.warn("RabbitMQ publisher channel closed: {}", cause.getMessage());
+            connectionLost(cause);
         }
-        failAll(closed, cause);
         returned.values().removeIf(channel -> channel == closed);
     }
 

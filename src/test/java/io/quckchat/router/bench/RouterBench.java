@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The throughput benchmark (bench/run.sh, docs/benchmark.md). Not a test: it prints figures.
  *
  * <p>For every round and subject (the router from its jar with its normal configuration, then the
- * plain-client {@link BaselineBridge}, interleaved A B A B …): a fresh namespace (queues, consumer
+ * plain-client {@link BaselineBridge}, interleaved A B B A A B …, after an unmeasured warm-up round): a fresh namespace (queues, consumer
  * group, ledger and BullMQ prefixes), N message.sent events of about 1 KB pre-filled into Kafka,
  * the subject started as its own JVM with the shipped JVM options; then
  *
@@ -172,7 +172,13 @@ public final class RouterBench {
         }
         List<Run> runs = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
-            for (String subject : options.subjects()) {
+            // A B, then B A, ...: going first or second in a round (after the other's clean-up, with the
+            // brokers in another state) must not favour one subject.
+            List<String> order = new ArrayList<>(options.subjects());
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (String subject : order) {
                 Run run = bench.run(round, subject.trim(), options.events(), options.seconds());
                 say(row(run));
                 runs.add(run);
