@@ -56,8 +56,12 @@ public abstract class Lane implements Leg.Destination {
     private long outageUntil;
     private int outageFailures;
     private volatile boolean available = true;
-    /** Set by {@link #connectionLost}: the lane reconnects even while it has nothing to send. */
-    private boolean reconnectWhileIdle;
+    /**
+     * Set by {@link #connectionLost} until {@link #recover()} succeeds: the lane reconnects even
+     * while it has nothing to send, and a late confirm of a publish made before the loss does not
+     * count as the destination being back.
+     */
+    private boolean disconnected;
 
     private volatile String lastProblem;
     private volatile Thread worker;
@@ -183,12 +187,13 @@ public abstract class Lane implements Leg.Destination {
         lock.lock();
         try {
             inFlight--;
-            if (!available) {
-                log.info("{} is delivering again after {} failed attempt(s)", name, outageFailures);
+            if (!disconnected) {
+                if (!available) {
+                    log.info("{} is delivering again after {} failed attempt(s)", name, outageFailures);
+                }
+                available = true;
+                outageFailures = 0;
             }
-            available = true;
-            reconnectWhileIdle = false;
-            outageFailures = 0;
             releaseKey(leg);
             if (inFlight == maxInFlight - 1 && !ready.isEmpty()) {
                 wake.signal(); // the lane was full: it may send again
@@ -202,13 +207,14 @@ public abstract class Lane implements Leg.Destination {
     /**
      * The connection to the destination is gone, possibly with nothing in flight: the lane counts
      * as unavailable (health, metrics) until {@link #recover()} succeeds, which the lane thread
-     * tries with the outage backoff even while no leg waits.
+     * tries with the outage backoff even while no leg waits, and, if legs wait, until one of them
+     * is delivered over the new connection.
      */
     protected void connectionLost(Throwable cause) {
         lock.lock();
         try {
             available = false;
-            reconnectWhileIdle = true;
+            disconnected = true;
             lastProblem = describe(cause);
             wake.signal();
         } finally {
@@ -327,6 +333,7 @@ public abstract class Lane implements Leg.Destination {
             try {
                 if (!available) {
                     recover();
+                    reconnected();
                 }
                 send(batch);
             } catch (Exception e) {
@@ -337,10 +344,20 @@ public abstract class Lane implements Leg.Destination {
         }
     }
 
+    /** {@link #recover()} succeeded: the next confirmed delivery makes the lane available again. */
+    private void reconnected() {
+        lock.lock();
+        try {
+            disconnected = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void reconnectIfIdleAndLost() {
         lock.lock();
         try {
-            if (!reconnectWhileIdle || System.currentTimeMillis() < outageUntil) {
+            if (!disconnected || System.currentTimeMillis() < outageUntil) {
                 return;
             }
         } finally {
@@ -352,7 +369,7 @@ public abstract class Lane implements Leg.Destination {
             try {
                 log.info("{} is reachable again", name);
                 available = true;
-                reconnectWhileIdle = false;
+                disconnected = false;
                 outageFailures = 0;
             } finally {
                 lock.unlock();
