@@ -2,7 +2,15 @@ package io.quckchat.camel.bullmq;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,9 +38,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceExceptionConvert
  * timeout, {@code OOM}, {@code LOADING}, {@code READONLY}, {@code BUSY} ...) is a Spring {@link
  * DataAccessException} the caller may retry.
  *
- * <p>Pipelines use Lettuce's asynchronous API on the factory's shared connection when the factory is
- * a {@link LettuceConnectionFactory} (no extra connection, every call in flight at once); with
- * another driver, one call after the other. lettuce-core must be on the classpath either way.
+ * <p>Pipelines use Lettuce on the factory's shared connection when the factory is a {@link
+ * LettuceConnectionFactory} (no extra connection, every call in flight at once, and on a standalone
+ * server the whole batch in one write); with another driver, one call after the other. lettuce-core
+ * must be on the classpath either way.
  */
 final class ScriptRunner {
 
@@ -132,10 +141,29 @@ final class ScriptRunner {
                 (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
         List<RedisFuture<Object>> futures = new ArrayList<>(calls.size());
         try {
-            for (byte[][] call : calls) {
-                byte[][] keys = Arrays.copyOfRange(call, 0, numKeys);
-                byte[][] args = Arrays.copyOfRange(call, numKeys, call.length);
-                futures.add(async.evalsha(script.sha1(), ScriptOutputType.VALUE, keys, args));
+            if (async instanceof RedisAsyncCommands<byte[], byte[]> standalone) {
+                // One write for the whole batch: a command sent on its own through the async API is
+                // its own write and flush on the connection's I/O thread (a system call per job).
+                List<AsyncCommand<byte[], byte[], Object>> commands = new ArrayList<>(calls.size());
+                for (byte[][] call : calls) {
+                    CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE)
+                            .add(script.sha1())
+                            .add(numKeys)
+                            .addKeys(Arrays.copyOfRange(call, 0, numKeys))
+                            .addValues(Arrays.copyOfRange(call, numKeys, call.length));
+                    @SuppressWarnings({"unchecked", "rawtypes"})
+                    CommandOutput<byte[], byte[], Object> output =
+                            (CommandOutput) new ValueOutput<>(ByteArrayCodec.INSTANCE);
+                    commands.add(new AsyncCommand<>(new Command<>(CommandType.EVALSHA, output, args)));
+                }
+                standalone.getStatefulConnection().dispatch(commands);
+                futures.addAll(commands);
+            } else {
+                for (byte[][] call : calls) {
+                    byte[][] keys = Arrays.copyOfRange(call, 0, numKeys);
+                    byte[][] args = Arrays.copyOfRange(call, numKeys, call.length);
+                    futures.add(async.evalsha(script.sha1(), ScriptOutputType.VALUE, keys, args));
+                }
             }
         } catch (RuntimeException e) {
             throw translate(e);

@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * background every few seconds (so a scrape never waits on a broker) and published as gauges
  * {@code quckchat.rabbitmq.queue.messages{queue}} and {@code quckchat.bullmq.jobs{queue,state}}.
  * A gauge keeps its last value while its broker is unreachable.
+ *
+ * <p>Cheap on busy brokers: the RabbitMQ reads reuse one connection and channel between refreshes
+ * (opening a connection every 10 s cost the router and the broker more than the reads), and BullMQ
+ * queues that no route names are found by a keyspace SCAN at most every {@link #DISCOVERY_INTERVAL}
+ * (a SCAN walks every key, the ledger's and every job's, so every 10 s it competed with the
+ * fan-out for Redis). A refresh asked for ({@link #refresh()}) always scans.
  */
 public class QueueDepths implements AutoCloseable {
 
@@ -45,6 +51,13 @@ public class QueueDepths implements AutoCloseable {
         return thread;
     });
     private volatile Map<String, Long> lastRabbit = Map.of();
+
+    static final java.time.Duration DISCOVERY_INTERVAL = java.time.Duration.ofMinutes(5);
+    // Only touched under this object's lock (refreshes run one at a time).
+    private Connection connection;
+    private Channel channel;
+    private Set<String> discoveredJobQueues = Set.of();
+    private long discoveredAt;
 
     private final Supplier<Map<TopicPartition, Long>> consumerLag;
     private final MultiGauge lag;
@@ -68,11 +81,20 @@ public class QueueDepths implements AutoCloseable {
     }
 
     public void start(long periodSeconds) {
-        scheduler.scheduleWithFixedDelay(this::refresh, 1, periodSeconds, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::refreshOnSchedule, 1, periodSeconds, TimeUnit.SECONDS);
     }
 
-    /** Reads every depth now. */
+    /** Reads every depth now, and looks for BullMQ queues no route names. */
     public void refresh() {
+        refresh(true);
+    }
+
+    /** What the schedule runs: BullMQ queues are looked for only if the last look is old. */
+    void refreshOnSchedule() {
+        refresh(false);
+    }
+
+    private synchronized void refresh(boolean discover) {
         lag.register(
                 consumerLag.get().entrySet().stream()
                         .map(e -> MultiGauge.Row.of(
@@ -85,7 +107,7 @@ public class QueueDepths implements AutoCloseable {
                         .toList(),
                 true);
         refreshRabbit();
-        refreshJobs();
+        refreshJobs(discover);
     }
 
     /** The last read RabbitMQ queue depths, by short name. */
@@ -99,32 +121,61 @@ public class QueueDepths implements AutoCloseable {
             return;
         }
         Map<String, Long> depths = new ConcurrentHashMap<>();
-        try (Connection connection = rabbit.newConnection("quckchat-router-depths")) {
-            for (String name : queues) {
-                try (Channel channel = connection.createChannel()) {
-                    long count = channel.queueDeclarePassive(topology.queueName(name))
-                            .getMessageCount();
-                    depths.put(name, count);
-                    gauge(
-                            "quckchat.rabbitmq.queue.messages",
-                            "Messages ready in a RabbitMQ task queue",
-                            count,
-                            "queue",
-                            name);
-                } catch (Exception e) {
-                    log.debug("No depth for RabbitMQ queue {}: {}", name, e.toString());
-                }
+        try {
+            if (connection == null || !connection.isOpen()) {
+                closeRabbit();
+                connection = rabbit.newConnection("quckchat-router-depths");
             }
-            lastRabbit = depths;
         } catch (Exception e) {
             log.debug("RabbitMQ queue depths not read: {}", e.toString());
+            return;
         }
+        for (String name : queues) {
+            try {
+                if (channel == null || !channel.isOpen()) {
+                    channel = connection.createChannel();
+                }
+                long count =
+                        channel.queueDeclarePassive(topology.queueName(name)).getMessageCount();
+                depths.put(name, count);
+                gauge(
+                        "quckchat.rabbitmq.queue.messages",
+                        "Messages ready in a RabbitMQ task queue",
+                        count,
+                        "queue",
+                        name);
+            } catch (Exception e) {
+                // a queue that does not exist (yet) closes the channel; the next queue opens another
+                log.debug("No depth for RabbitMQ queue {}: {}", name, e.toString());
+                if (!connection.isOpen()) {
+                    break;
+                }
+            }
+        }
+        lastRabbit = depths;
     }
 
-    private void refreshJobs() {
+    private void closeRabbit() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (Exception e) {
+                log.debug("Closing the queue-depth connection: {}", e.toString());
+            }
+        }
+        connection = null;
+        channel = null;
+    }
+
+    private void refreshJobs(boolean discover) {
         try {
             Set<String> queues = new TreeSet<>(jobQueues.get());
-            queues.addAll(jobs.queues());
+            long now = System.nanoTime();
+            if (discover || discoveredAt == 0 || now - discoveredAt >= DISCOVERY_INTERVAL.toNanos()) {
+                discoveredJobQueues = Set.copyOf(jobs.queues());
+                discoveredAt = now;
+            }
+            queues.addAll(discoveredJobQueues);
             for (String queue : queues) {
                 for (Map.Entry<BullMqState, Long> count : jobs.counts(queue).entrySet()) {
                     gauge(
@@ -157,5 +208,8 @@ public class QueueDepths implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        synchronized (this) {
+            closeRabbit();
+        }
     }
 }
