@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Tags;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.camel.bullmq.BullMqState;
 import io.quckchat.router.rabbitmq.RabbitTopology;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public class QueueDepths implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueueDepths.class);
+    static final Duration DISCOVERY_INTERVAL = Duration.ofMinutes(5);
 
     private final MeterRegistry registry;
     private final ConnectionFactory rabbit;
@@ -52,11 +54,12 @@ public class QueueDepths implements AutoCloseable {
     });
     private volatile Map<String, Long> lastRabbit = Map.of();
 
-    static final java.time.Duration DISCOVERY_INTERVAL = java.time.Duration.ofMinutes(5);
     // Only touched under this object's lock (refreshes run one at a time).
     private Connection connection;
     private Channel channel;
-    private Set<String> discoveredJobQueues = Set.of();
+    /** BullMQ queues found by the last SCAN; null until the first. */
+    private Set<String> discoveredJobQueues;
+
     private long discoveredAt;
 
     private final Supplier<Map<TopicPartition, Long>> consumerLag;
@@ -171,7 +174,7 @@ public class QueueDepths implements AutoCloseable {
         try {
             Set<String> queues = new TreeSet<>(jobQueues.get());
             long now = System.nanoTime();
-            if (discover || discoveredAt == 0 || now - discoveredAt >= DISCOVERY_INTERVAL.toNanos()) {
+            if (discover || discoveredJobQueues == null || now - discoveredAt >= DISCOVERY_INTERVAL.toNanos()) {
                 discoveredJobQueues = Set.copyOf(jobs.queues());
                 discoveredAt = now;
             }

@@ -14,6 +14,8 @@ import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.rabbitmq.RabbitTopology;
 import io.quckchat.router.support.TestBrokers;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -36,8 +38,8 @@ class QueueDepthsIT {
     private final AtomicInteger connectionsOpened = new AtomicInteger();
     private LettuceConnectionFactory redis;
     private Connection admin;
+    private final List<String> declared = new ArrayList<>();
     private QueueDepths depths;
-    private final java.util.List<String> declared = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
