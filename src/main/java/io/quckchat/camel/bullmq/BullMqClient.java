@@ -2,7 +2,10 @@ package io.quckchat.camel.bullmq;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -19,9 +22,12 @@ public final class BullMqClient {
     public static final String DEFAULT_PREFIX = "bull";
 
     private static final int ADD_KEYS = 10;
+    /** Queues whose keys are kept encoded; more (queue names from message headers ...) are encoded per job. */
+    private static final int MAX_CACHED_QUEUES = 1024;
 
     private final ScriptRunner runner;
     private final String prefix;
+    private final Map<String, byte[][]> addKeys = new ConcurrentHashMap<>();
 
     /**
      * @param factory the Redis connection (Lettuce recommended: pipelines then share its connection)
@@ -68,7 +74,7 @@ public final class BullMqClient {
 
     /** As {@link #add(String, String, String, BullMqJobOptions)}; the producer has checked the JSON already. */
     String add(String queue, String name, String dataJson, BullMqJobOptions options, boolean dataIsJson) {
-        byte[][] call = prepare(queue, name, dataJson, options, dataIsJson);
+        byte[][] call = prepare(new BullMqJob(queue, name, dataJson, options), dataIsJson);
         Object reply = runner.runAll(LuaScript.ADD, ADD_KEYS, java.util.Collections.singletonList(call))
                 .get(0);
         if (reply instanceof BullMqException refused) {
@@ -107,7 +113,7 @@ public final class BullMqClient {
                 if (job == null) {
                     throw new BullMqException("Job " + i + " of the batch is null");
                 }
-                calls.add(prepare(job.queue(), job.name(), job.dataJson(), job.options(), dataIsJson));
+                calls.add(prepare(job, dataIsJson));
                 callIndex[calls.size() - 1] = i;
             } catch (BullMqException refused) {
                 results[i] = BullMqAddResult.refused(refused);
@@ -124,42 +130,61 @@ public final class BullMqClient {
     }
 
     /** Validates the job and builds the add script's KEYS and ARGV (see add.lua). */
-    private byte[][] prepare(String queue, String name, String dataJson, BullMqJobOptions options, boolean dataIsJson) {
-        QueueKeys keys = new QueueKeys(prefix, queue);
-        if (name == null) {
-            throw new BullMqException("Job name is required (queue " + queue + ")");
+    private byte[][] prepare(BullMqJob job, boolean dataIsJson) {
+        byte[][] keys = addKeys(job.queue());
+        if (job.name() == null) {
+            throw new BullMqException("Job name is required (queue " + job.queue() + ")");
         }
-        String data = dataJson == null ? "{}" : dataJson;
-        if (!dataIsJson && !Json.isValid(data)) {
-            throw new BullMqException("Job data must be JSON text (a worker runs JSON.parse on it), got: "
-                    + (data.length() > 80 ? data.substring(0, 80) + "..." : data));
+        if (!dataIsJson) {
+            String data = job.dataJson() == null ? "{}" : job.dataJson();
+            if (!Json.isValid(data)) {
+                throw new BullMqException("Job data must be JSON text (a worker runs JSON.parse on it), got: "
+                        + (data.length() > 80 ? data.substring(0, 80) + "..." : data));
+            }
         }
-        BullMqJobOptions opts = BullMqJobOptions.orNone(options);
+        BullMqJobOptions opts = BullMqJobOptions.orNone(job.options());
         BullMqJobOptions.validateJobId(opts.jobId());
         long timestamp = opts.timestamp() != null ? opts.timestamp() : System.currentTimeMillis();
         long delay = opts.delayOrZero();
-        return new byte[][] {
-            keys.bytes("wait"),
-            keys.bytes("paused"),
-            keys.bytes("meta"),
-            keys.bytes("id"),
-            keys.bytes("prioritized"),
-            keys.bytes("pc"),
-            keys.bytes("delayed"),
-            keys.bytes("marker"),
-            keys.bytes("events"),
-            keys.bytes("active"),
-            keys.baseBytes(),
-            utf8(opts.jobId() == null ? "" : opts.jobId()),
-            utf8(name),
-            utf8(data),
-            utf8(opts.toJson()),
-            utf8(Long.toString(timestamp)),
-            utf8(Long.toString(delay)),
-            utf8(Integer.toString(opts.priorityOrZero())),
-            utf8(opts.lifo() ? "1" : "0"),
-            utf8(Long.toString(timestamp + delay))
-        };
+        byte[][] call = Arrays.copyOf(keys, ADD_KEYS + 10);
+        call[ADD_KEYS + 1] = utf8(opts.jobId() == null ? "" : opts.jobId());
+        call[ADD_KEYS + 2] = utf8(job.name());
+        call[ADD_KEYS + 3] = job.dataBytes();
+        call[ADD_KEYS + 4] = utf8(opts.toJson());
+        call[ADD_KEYS + 5] = utf8(Long.toString(timestamp));
+        call[ADD_KEYS + 6] = utf8(Long.toString(delay));
+        call[ADD_KEYS + 7] = utf8(Integer.toString(opts.priorityOrZero()));
+        call[ADD_KEYS + 8] = utf8(opts.lifo() ? "1" : "0");
+        call[ADD_KEYS + 9] = utf8(Long.toString(timestamp + delay));
+        return call;
+    }
+
+    /**
+     * The add script's KEYS of a queue and, after them, its key prefix (the first ARGV), encoded once
+     * per queue: they are the same for every job of the queue and Redis only reads them.
+     */
+    private byte[][] addKeys(String queue) {
+        byte[][] keys = addKeys.get(queue);
+        if (keys == null) {
+            QueueKeys queueKeys = new QueueKeys(prefix, queue); // validates the name
+            keys = new byte[][] {
+                queueKeys.bytes("wait"),
+                queueKeys.bytes("paused"),
+                queueKeys.bytes("meta"),
+                queueKeys.bytes("id"),
+                queueKeys.bytes("prioritized"),
+                queueKeys.bytes("pc"),
+                queueKeys.bytes("delayed"),
+                queueKeys.bytes("marker"),
+                queueKeys.bytes("events"),
+                queueKeys.bytes("active"),
+                queueKeys.baseBytes()
+            };
+            if (addKeys.size() < MAX_CACHED_QUEUES) {
+                addKeys.put(queue, keys);
+            }
+        }
+        return keys;
     }
 
     private static byte[] utf8(String s) {

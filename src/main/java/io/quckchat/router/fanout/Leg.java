@@ -30,6 +30,7 @@ public final class Leg {
     private final byte[] payload;
     private final Object spec;
     private final RetryPolicy policy;
+    private final String target;
     private final String orderingKey;
 
     private final long createdNanos = System.nanoTime();
@@ -55,7 +56,8 @@ public final class Leg {
         this.payload = payload;
         this.spec = spec;
         this.policy = Objects.requireNonNull(policy);
-        this.orderingKey = target() + "|" + event.orderingKey();
+        this.target = targetOf(name);
+        this.orderingKey = target + "|" + event.orderingKey();
     }
 
     /** Where a leg goes: implemented by the delivery lanes. */
@@ -100,6 +102,10 @@ public final class Leg {
      * notifications}, {@code push/new-message}, {@code event}. A bounded set: it comes from routes.
      */
     public String target() {
+        return target;
+    }
+
+    private static String targetOf(String name) {
         String target = name.substring(name.indexOf(':') + 1);
         int index = target.indexOf('#');
         return index < 0 ? target : target.substring(0, index);

@@ -8,7 +8,6 @@ import io.quckchat.router.fanout.Leg;
 import io.quckchat.router.fanout.RetryPolicy;
 import io.quckchat.router.fanout.SinkEndpoint;
 import io.quckchat.router.fanout.Sinks;
-import java.nio.charset.StandardCharsets;
 import org.apache.camel.Category;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.UriEndpoint;
@@ -53,10 +52,11 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
     @Override
     protected Leg leg(Exchange exchange, ChatEvent event, Integer index, byte[] payload, RetryPolicy policy) {
         String jobId = Sinks.indexed(JobIds.escape(event.id()) + "." + job.getJobName(), ".", index);
-        BullMqJob add = new BullMqJob(
+        // the leg's payload is the job data as it is: no second copy per event in flight
+        BullMqJob add = BullMqJob.ofUtf8Json(
                 queue,
                 job.getJobName(),
-                new String(payload, StandardCharsets.UTF_8),
+                payload,
                 options.toBuilder().jobId(jobId).build());
         return new Leg(
                 event,

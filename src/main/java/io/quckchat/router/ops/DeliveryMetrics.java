@@ -7,6 +7,10 @@ import io.quckchat.router.delivery.DeliveryObserver;
 import io.quckchat.router.fanout.ChatEvent;
 import io.quckchat.router.fanout.Leg;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +22,17 @@ import java.util.concurrent.TimeUnit;
  */
 public class DeliveryMetrics implements DeliveryObserver {
 
+    private static final Map<Leg.Outcome, String> OUTCOME_TAGS = new EnumMap<>(Leg.Outcome.class);
+
+    static {
+        for (Leg.Outcome outcome : Leg.Outcome.values()) {
+            OUTCOME_TAGS.put(outcome, outcome.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,7 +52,7 @@ public class DeliveryMetrics implements DeliveryObserver {
 
     @Override
     public void resolved(Leg leg) {
-        String outcome = leg.outcome().name().toLowerCase();
+        String outcome = OUTCOME_TAGS.get(leg.outcome());
         counter(
                         "quckchat.legs",
                         "Legs that ended, by outcome (delivered, skipped, dead_lettered, dropped)",
@@ -121,7 +133,10 @@ public class DeliveryMetrics implements DeliveryObserver {
                         .register(registry));
     }
 
-    private static String key(String name, String... tags) {
-        return name + '|' + String.join("|", tags);
+    /** A meter's name and tags; looked up per leg, so it wraps the tags rather than joining them. */
+    private record MeterKey(String name, List<String> tags) {}
+
+    private static MeterKey key(String name, String... tags) {
+        return new MeterKey(name, Arrays.asList(tags));
     }
 }

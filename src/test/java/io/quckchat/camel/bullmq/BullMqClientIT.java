@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quckchat.router.support.RedisProcess;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -318,6 +319,27 @@ class BullMqClientIT {
         assertThat(redis.opsForList().range(key("q", "wait"), 0, -1)).containsExactly("custom", "1");
         assertThat(redis.opsForZSet().range(key("q", "prioritized"), 0, -1)).containsExactly("3");
         assertThat(client.addAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void dataGivenAsUtf8BytesIsStoredByteForByteLikeTheSameText() {
+        String text = "{\"text\":\"grüße 👋\",\"n\":1}";
+        List<BullMqAddResult> results = client.addAll(
+                List.of(
+                        BullMqJob.ofUtf8Json("q", "bytes", text.getBytes(StandardCharsets.UTF_8), null),
+                        new BullMqJob("q", "text", text, null),
+                        BullMqJob.ofUtf8Json("other", "bytes", text.getBytes(StandardCharsets.UTF_8), null),
+                        BullMqJob.ofUtf8Json("bad:queue", "bytes", text.getBytes(StandardCharsets.UTF_8), null)),
+                true);
+
+        assertThat(results).extracting(BullMqAddResult::jobId).containsExactly("1", "2", "1", null);
+        assertThat(results.get(3).error()).hasMessageContaining("cannot contain ':'");
+        assertThat(hash("q", "1").get("data")).isEqualTo(text);
+        assertThat(hash("q", "2").get("data")).isEqualTo(text);
+        // the keys of each queue are its own, though encoded once per queue and reused
+        assertThat(hash("other", "1").get("name")).isEqualTo("bytes");
+        assertThat(redis.opsForList().range(key("q", "wait"), 0, -1)).containsExactly("2", "1");
+        assertThat(redis.opsForList().range(key("other", "wait"), 0, -1)).containsExactly("1");
     }
 
     @Test
