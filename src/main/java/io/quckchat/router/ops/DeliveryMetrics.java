@@ -9,7 +9,6 @@ import io.quckchat.router.fanout.Leg;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,10 +132,28 @@ public class DeliveryMetrics implements DeliveryObserver {
                         .register(registry));
     }
 
-    /** A meter's name and tags; looked up per leg, so it wraps the tags rather than joining them. */
-    private record MeterKey(String name, List<String> tags) {}
+    /**
+     * A meter's name and tags; looked up per leg, so it keeps the tags array as it is (no joined
+     * string, and equality without iterators).
+     */
+    private record MeterKey(String name, String[] tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MeterKey other && name.equals(other.name) && Arrays.equals(tags, other.tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(tags);
+        }
+
+        @Override
+        public String toString() {
+            return name + Arrays.toString(tags);
+        }
+    }
 
     private static MeterKey key(String name, String... tags) {
-        return new MeterKey(name, Arrays.asList(tags));
+        return new MeterKey(name, tags);
     }
 }
