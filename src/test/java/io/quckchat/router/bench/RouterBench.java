@@ -40,8 +40,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <ol>
  *   <li><b>catch-up</b>: events/s from the first leg delivered to the last (2 RabbitMQ queues and 1
  *       BullMQ job per event, counted at the brokers), and the subject's CPU seconds meanwhile;
- *   <li><b>latency</b>: events offered at a fixed rate; each timed from the producer's send to the
- *       arrival of its last leg at a consumer of the queues and at the BullMQ events stream;
+ *   <li><b>latency</b>: once the subject is quiet again (under a tenth of a core), events offered at
+ *       a fixed rate; each timed from the producer's send to the arrival of its last leg at a
+ *       consumer of the queues and at the BullMQ events stream;
  *   <li>the subject's peak RSS (VmHWM) over the whole run.
  * </ol>
  */
@@ -164,10 +165,12 @@ public final class RouterBench {
         say("subject JVM options (config/jvm.options): " + String.join(" ", bench.jvmOptions));
         say(options.toString());
         // Unmeasured first: the JIT of this JVM (Kafka, producer, watchers) and the brokers' first
-        // queues and files warm up here, not in the first measured subject's figures.
+        // queues and files warm up here, not in the first measured subject's figures. The latency
+        // phase runs its full length: with 5 s, the first measured subject's p50 still fell from
+        // about 10 ms to 2 ms over its first 15 s (this JVM compiling the timing path).
         for (int round = 1; round <= options.warmup(); round++) {
             for (String subject : options.subjects()) {
-                say(row(bench.run(-round, subject.trim(), bench.warmupEvents(), Math.min(5, options.seconds()))));
+                say(row(bench.run(-round, subject.trim(), bench.warmupEvents(), options.seconds())));
             }
         }
         List<Run> runs = new ArrayList<>();
@@ -249,6 +252,11 @@ public final class RouterBench {
                         Locale.ROOT, "  caught up: %,d legs in %.2f s, %.1f CPU s", delivered, catchUp, cpuSeconds));
 
                 watch.purge();
+                // The latency phase measures the steady state at the offered rate, not the end of the
+                // catch-up: a subject may still be finishing it (the router's ledger writes and offset
+                // commits trail its last confirm). Same wait for every subject.
+                double settled = settle(processes);
+                say(String.format(Locale.ROOT, "  quiet after %.1f s", settled));
                 int total = options.rate() * seconds;
                 long[] micros;
                 try (DeliveryWatch.Latency latency = watch.latency(total)) {
@@ -421,6 +429,23 @@ public final class RouterBench {
                     .collect(Collectors.toMap(
                             Map.Entry::getKey, e -> e.getValue().offset()));
         }
+    }
+
+    /**
+     * Waits until the subject's processes together use less than a tenth of a core over a quarter
+     * of a second (at most 15 s); returns how long that took.
+     */
+    private static double settle(List<BenchProcess> processes) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            double before = cpu(processes);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+            if (cpu(processes) - before < 0.025) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double cpu(List<BenchProcess> processes) {
