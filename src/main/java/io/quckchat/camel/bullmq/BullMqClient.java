@@ -27,7 +27,7 @@ public final class BullMqClient {
 
     private final ScriptRunner runner;
     private final String prefix;
-    private final Map<String, byte[][]> addKeys = new ConcurrentHashMap<>();
+    private final Map<String, byte[][]> addKeysByQueue = new ConcurrentHashMap<>();
 
     /**
      * @param factory the Redis connection (Lettuce recommended: pipelines then share its connection)
@@ -146,16 +146,18 @@ public final class BullMqClient {
         BullMqJobOptions.validateJobId(opts.jobId());
         long timestamp = opts.timestamp() != null ? opts.timestamp() : System.currentTimeMillis();
         long delay = opts.delayOrZero();
-        byte[][] call = Arrays.copyOf(keys, ADD_KEYS + 10);
-        call[ADD_KEYS + 1] = utf8(opts.jobId() == null ? "" : opts.jobId());
-        call[ADD_KEYS + 2] = utf8(job.name());
-        call[ADD_KEYS + 3] = job.dataBytes();
-        call[ADD_KEYS + 4] = utf8(opts.toJson());
-        call[ADD_KEYS + 5] = utf8(Long.toString(timestamp));
-        call[ADD_KEYS + 6] = utf8(Long.toString(delay));
-        call[ADD_KEYS + 7] = utf8(Integer.toString(opts.priorityOrZero()));
-        call[ADD_KEYS + 8] = utf8(opts.lifo() ? "1" : "0");
-        call[ADD_KEYS + 9] = utf8(Long.toString(timestamp + delay));
+        // the queue's KEYS and key prefix (ARGV[1]), then the job's ARGV in add.lua's order
+        byte[][] call = Arrays.copyOf(keys, keys.length + 9);
+        int arg = keys.length;
+        call[arg++] = utf8(opts.jobId() == null ? "" : opts.jobId());
+        call[arg++] = utf8(job.name());
+        call[arg++] = job.dataBytes();
+        call[arg++] = utf8(opts.toJson());
+        call[arg++] = utf8(Long.toString(timestamp));
+        call[arg++] = utf8(Long.toString(delay));
+        call[arg++] = utf8(Integer.toString(opts.priorityOrZero()));
+        call[arg++] = utf8(opts.lifo() ? "1" : "0");
+        call[arg] = utf8(Long.toString(timestamp + delay));
         return call;
     }
 
@@ -164,7 +166,7 @@ public final class BullMqClient {
      * per queue: they are the same for every job of the queue and Redis only reads them.
      */
     private byte[][] addKeys(String queue) {
-        byte[][] keys = addKeys.get(queue);
+        byte[][] keys = addKeysByQueue.get(queue);
         if (keys == null) {
             QueueKeys queueKeys = new QueueKeys(prefix, queue); // validates the name
             keys = new byte[][] {
@@ -180,8 +182,8 @@ public final class BullMqClient {
                 queueKeys.bytes("active"),
                 queueKeys.baseBytes()
             };
-            if (addKeys.size() < MAX_CACHED_QUEUES) {
-                addKeys.put(queue, keys);
+            if (addKeysByQueue.size() < MAX_CACHED_QUEUES) {
+                addKeysByQueue.put(queue, keys);
             }
         }
         return keys;
