@@ -27,6 +27,14 @@ class OpsConfiguration {
         return new DeliveryMetrics(registry);
     }
 
+    /** Camel's per-route metrics, except for the fan-out routes (which the router's own meters count). */
+    @Bean
+    RouteMetricsPolicyFactory routeMetricsPolicyFactory(MeterRegistry registry) {
+        RouteMetricsPolicyFactory factory = new RouteMetricsPolicyFactory();
+        factory.setMeterRegistry(registry);
+        return factory;
+    }
+
     /** Lane and consumer gauges, and Kafka's own client metrics (lag per partition) for the fan-out consumer. */
     @Bean
     Object fanoutGauges(MeterRegistry registry, List<Lane> lanes, ChatEventSource source) {

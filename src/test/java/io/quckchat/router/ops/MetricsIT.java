@@ -114,6 +114,12 @@ class MetricsIT {
                     .isEqualTo(1);
         });
 
+        // Camel's own route metrics for every route but the fan-out ones, which the meters above count
+        assertThat(metrics).contains("camel_exchanges_total{").contains("routeId=\"ingress-event\"");
+        assertThat(metrics.lines().filter(line -> line.startsWith("camel_")))
+                .as("no Camel route policy on a fan-out route")
+                .noneMatch(line -> line.contains("routeId=\"message-sent\""));
+
         for (String line : metrics.split("\n")) {
             if (line.startsWith("quckchat_")) {
                 assertThat(line).as("no event id in a tag").doesNotContain(GOOD).doesNotContain(BAD);
