@@ -50,7 +50,7 @@ public abstract class Lane implements Leg.Destination {
     private final Condition wake = lock.newCondition();
     private final PriorityQueue<Leg> ready = new PriorityQueue<>(BY_SEQUENCE);
     private final PriorityQueue<Retry> retries = new PriorityQueue<>(Comparator.comparingLong(Retry::due));
-    private final Map<String, ArrayDeque<Leg>> waiting = new HashMap<>();
+    private final Map<Leg.OrderingKey, ArrayDeque<Leg>> waiting = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private int inFlight;
     private long outageUntil;

@@ -33,6 +33,9 @@ public final class ChatEvent {
     private volatile Runnable onComplete = () -> {};
     private volatile Object parsed;
     private volatile String routeId;
+    // computed once on first use (immutable strings: a racy first computation is harmless)
+    private String key;
+    private String orderingKey;
 
     public ChatEvent(ConsumerRecord<byte[], byte[]> record) {
         this.record = record;
@@ -82,13 +85,23 @@ public final class ChatEvent {
 
     /** The record key as text, or null. */
     public String key() {
-        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        String text = key;
+        if (text == null && record.key() != null) {
+            text = new String(record.key(), StandardCharsets.UTF_8);
+            key = text;
+        }
+        return text;
     }
 
     /** What orders this event's legs against others on a destination: its key, else its partition. */
     public String orderingKey() {
-        String key = key();
-        return key != null ? topic() + "/" + key : topic() + "#" + partition();
+        String ordering = orderingKey;
+        if (ordering == null) {
+            String text = key();
+            ordering = text != null ? topic() + "/" + text : topic() + "#" + partition();
+            orderingKey = ordering;
+        }
+        return ordering;
     }
 
     /** The original value bytes, exactly as produced. */

@@ -1,7 +1,9 @@
 package io.quckchat.router.fanout;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +33,7 @@ public final class Leg {
     private final Object spec;
     private final RetryPolicy policy;
     private final String target;
-    private final String orderingKey;
+    private final OrderingKey orderingKey;
 
     private final long createdNanos = System.nanoTime();
     private volatile Consumer<Leg> listener = leg -> {};
@@ -57,7 +59,7 @@ public final class Leg {
         this.spec = spec;
         this.policy = Objects.requireNonNull(policy);
         this.target = targetOf(name);
-        this.orderingKey = target + "|" + event.orderingKey();
+        this.orderingKey = new OrderingKey(target, event.orderingKey());
     }
 
     /** Where a leg goes: implemented by the delivery lanes. */
@@ -105,10 +107,20 @@ public final class Leg {
         return target;
     }
 
+    /** Leg names come from routes (a bounded set), so each target is computed once. */
+    private static final Map<String, String> TARGETS = new ConcurrentHashMap<>();
+
     private static String targetOf(String name) {
-        String target = name.substring(name.indexOf(':') + 1);
-        int index = target.indexOf('#');
-        return index < 0 ? target : target.substring(0, index);
+        String target = TARGETS.get(name);
+        if (target == null) {
+            String afterScheme = name.substring(name.indexOf(':') + 1);
+            int index = afterScheme.indexOf('#');
+            target = index < 0 ? afterScheme : afterScheme.substring(0, index);
+            if (TARGETS.size() < 10_000) { // a bound, in case names ever carry event data
+                TARGETS.put(name, target);
+            }
+        }
+        return target;
     }
 
     /**
@@ -116,8 +128,16 @@ public final class Leg {
      * the event's key (conversation, user, else partition) on one target (queue, job queue and name).
      * An event's legs to different targets go out side by side.
      */
-    public String orderingKey() {
+    public OrderingKey orderingKey() {
         return orderingKey;
+    }
+
+    /** The key that orders legs on a lane: a target and the event's ordering key. */
+    public record OrderingKey(String target, String eventKey) {
+        @Override
+        public String toString() {
+            return target + "|" + eventKey;
+        }
     }
 
     /** What else happens when the leg resolves, before its event hears of it. */

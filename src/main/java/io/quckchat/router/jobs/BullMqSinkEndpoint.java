@@ -36,12 +36,16 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
     private final BullMqConfiguration job;
 
     private final BullMqJobOptions options;
+    private final String legName;
+    private final String jobIdSuffix;
 
     BullMqSinkEndpoint(String uri, BullMqSinkComponent component, String queue, BullMqConfiguration job) {
         super(uri, component);
         this.queue = queue;
         this.job = job;
         this.options = job.toJobOptions();
+        this.legName = "bullmq:" + queue + "/" + job.getJobName();
+        this.jobIdSuffix = "." + job.getJobName();
     }
 
     @Override
@@ -51,20 +55,14 @@ public class BullMqSinkEndpoint extends SinkEndpoint {
 
     @Override
     protected Leg leg(Exchange exchange, ChatEvent event, Integer index, byte[] payload, RetryPolicy policy) {
-        String jobId = Sinks.indexed(JobIds.escape(event.id()) + "." + job.getJobName(), ".", index);
+        String jobId = Sinks.indexed(JobIds.escape(event.id()) + jobIdSuffix, ".", index);
         // the leg's payload is the job data as it is: no second copy per event in flight
         BullMqJob add = BullMqJob.ofUtf8Json(
                 queue,
                 job.getJobName(),
                 payload,
                 options.toBuilder().jobId(jobId).build());
-        return new Leg(
-                event,
-                getComponent().lane(),
-                Sinks.indexed("bullmq:" + queue + "/" + job.getJobName(), "#", index),
-                payload,
-                add,
-                policy);
+        return new Leg(event, getComponent().lane(), Sinks.indexed(legName, "#", index), payload, add, policy);
     }
 
     @Override

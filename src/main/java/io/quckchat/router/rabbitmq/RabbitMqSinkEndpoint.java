@@ -28,9 +28,14 @@ public class RabbitMqSinkEndpoint extends SinkEndpoint {
                     + " queue name after the RABBITMQ_QUEUE_PREFIX")
     private final String queue;
 
+    private final String legName;
+    private final String messageIdSuffix;
+
     RabbitMqSinkEndpoint(String uri, RabbitMqSinkComponent component, String queue) {
         super(uri, component);
         this.queue = queue;
+        this.legName = "rabbitmq:" + queue;
+        this.messageIdSuffix = "." + queue;
     }
 
     public String getQueue() {
@@ -46,8 +51,8 @@ public class RabbitMqSinkEndpoint extends SinkEndpoint {
     protected Leg leg(Exchange exchange, ChatEvent event, Integer index, byte[] payload, RetryPolicy policy) {
         RabbitMqSinkComponent component = getComponent();
         RabbitTask task = new RabbitTask(
-                component.topology().queueName(queue), queue, Sinks.indexed(event.id() + "." + queue, ".", index));
-        return new Leg(event, component.lane(), Sinks.indexed("rabbitmq:" + queue, "#", index), payload, task, policy);
+                component.topology().queueName(queue), queue, Sinks.indexed(event.id() + messageIdSuffix, ".", index));
+        return new Leg(event, component.lane(), Sinks.indexed(legName, "#", index), payload, task, policy);
     }
 
     @Override
