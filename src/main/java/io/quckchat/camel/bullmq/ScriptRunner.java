@@ -11,6 +11,7 @@ import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,13 +145,11 @@ final class ScriptRunner {
             if (async instanceof RedisAsyncCommands<byte[], byte[]> standalone) {
                 // One write for the whole batch: a command sent on its own through the async API is
                 // its own write and flush on the connection's I/O thread (a system call per job).
+                // Each call's arguments are encoded into one array (EncodedArgs): one copy per call.
                 List<AsyncCommand<byte[], byte[], Object>> commands = new ArrayList<>(calls.size());
+                byte[] sha1 = script.sha1().getBytes(StandardCharsets.US_ASCII);
                 for (byte[][] call : calls) {
-                    CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE)
-                            .add(script.sha1())
-                            .add(numKeys)
-                            .addKeys(Arrays.copyOfRange(call, 0, numKeys))
-                            .addValues(Arrays.copyOfRange(call, numKeys, call.length));
+                    CommandArgs<byte[], byte[]> args = EncodedArgs.evalSha(sha1, numKeys, call);
                     @SuppressWarnings({"unchecked", "rawtypes"})
                     CommandOutput<byte[], byte[], Object> output =
                             (CommandOutput) new ValueOutput<>(ByteArrayCodec.INSTANCE);
