@@ -132,8 +132,34 @@ public final class Leg {
         return orderingKey;
     }
 
-    /** The key that orders legs on a lane: a target and the event's ordering key. */
-    public record OrderingKey(String target, String eventKey) {
+    /**
+     * The key that orders legs on a lane: a target and the event's ordering key. Looked up in the
+     * lane's map for every leg sent and confirmed, so its hash is computed once.
+     */
+    public static final class OrderingKey {
+        private final String target;
+        private final String eventKey;
+        private final int hash;
+
+        public OrderingKey(String target, String eventKey) {
+            this.target = target;
+            this.eventKey = eventKey;
+            this.hash = 31 * target.hashCode() + eventKey.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OrderingKey other
+                    && hash == other.hash
+                    && target.equals(other.target)
+                    && eventKey.equals(other.eventKey);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
         @Override
         public String toString() {
             return target + "|" + eventKey;
