@@ -17,8 +17,11 @@ import java.nio.charset.StandardCharsets;
  * optimising compiler inlines: about a third of the Redis I/O thread's CPU went there while the
  * router caught up on a backlog (docs/benchmark.md, step 15). Encoding into a heap array costs a
  * plain array copy per argument.
+ *
+ * <p>Public for other script calls on the same connection (the router's delivery ledger sends its
+ * batches with {@link #script}); standalone Redis: the arguments carry no key for cluster routing.
  */
-final class EncodedArgs extends CommandArgs<byte[], byte[]> {
+public final class EncodedArgs extends CommandArgs<byte[], byte[]> {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -33,18 +36,36 @@ final class EncodedArgs extends CommandArgs<byte[], byte[]> {
 
     /** {@code EVALSHA}'s arguments: the script's SHA-1, the number of keys, the keys, then the values. */
     static EncodedArgs evalSha(byte[] sha1, int numKeys, byte[][] keysAndArgs) {
+        return encode(sha1, numKeys, keysAndArgs, new byte[0][]);
+    }
+
+    /**
+     * The arguments of {@code EVAL} (with the script's source) or {@code EVALSHA} (with its SHA-1):
+     * the script, the number of keys, the keys, then the values.
+     */
+    public static EncodedArgs script(byte[] script, byte[][] keys, byte[][] values) {
+        return encode(script, keys.length, keys, values);
+    }
+
+    private static EncodedArgs encode(byte[] script, int numKeys, byte[][] first, byte[][] then) {
         byte[] numKeysBytes = Integer.toString(numKeys).getBytes(StandardCharsets.US_ASCII);
-        int size = encodedSize(sha1) + encodedSize(numKeysBytes);
-        for (byte[] arg : keysAndArgs) {
+        int size = encodedSize(script) + encodedSize(numKeysBytes);
+        for (byte[] arg : first) {
+            size += encodedSize(arg);
+        }
+        for (byte[] arg : then) {
             size += encodedSize(arg);
         }
         byte[] out = new byte[size];
-        int at = put(out, 0, sha1);
+        int at = put(out, 0, script);
         at = put(out, at, numKeysBytes);
-        for (byte[] arg : keysAndArgs) {
+        for (byte[] arg : first) {
             at = put(out, at, arg);
         }
-        return new EncodedArgs(out, keysAndArgs.length + 2);
+        for (byte[] arg : then) {
+            at = put(out, at, arg);
+        }
+        return new EncodedArgs(out, 2 + first.length + then.length);
     }
 
     private static int encodedSize(byte[] arg) {

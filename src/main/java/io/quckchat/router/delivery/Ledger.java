@@ -1,8 +1,13 @@
 package io.quckchat.router.delivery;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandType;
+import io.quckchat.camel.bullmq.EncodedArgs;
 import io.quckchat.router.fanout.Leg;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,7 +84,7 @@ public class Ledger {
             keys[i] = utf8(key(eventIds.get(i)));
         }
         try {
-            return new Read(eventIds, eval(READ, ScriptOutputType.MULTI, keys));
+            return new Read(eventIds, eval(READ, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE), keys));
         } catch (RuntimeException e) {
             unreadable(e);
             return new Read(eventIds, null);
@@ -190,28 +195,32 @@ public class Ledger {
      * ledger to one command per batch instead of one or two per event (standalone Redis; on a
      * cluster the keys of a batch would span slots).
      */
-    private static final String READ =
-            "local done = {} for i, key in ipairs(KEYS) do done[i] = redis.call('HKEYS', key) end return done";
+    private static final byte[] READ =
+            utf8("local done = {} for i, key in ipairs(KEYS) do done[i] = redis.call('HKEYS', key) end return done");
 
     /**
      * One round trip for a batch of writes. ARGV: the TTL in milliseconds, then per key the number of
      * legs and their name/outcome pairs.
      */
-    private static final String WRITE = "local a = 2 "
+    private static final byte[] WRITE = utf8("local a = 2 "
             + "for _, key in ipairs(KEYS) do "
             + "  local n = tonumber(ARGV[a]) "
             + "  redis.call('HSET', key, unpack(ARGV, a + 1, a + 2 * n)) "
             + "  redis.call('PEXPIRE', key, ARGV[1]) "
             + "  a = a + 1 + 2 * n "
             + "end "
-            + "return #KEYS";
+            + "return #KEYS");
 
-    /** Sends a script call on the shared connection and returns without waiting for the answer. */
+    /**
+     * Sends a script call on the shared connection and returns without waiting for the answer. Its
+     * arguments (a key and a few fields per event) are encoded into one array ({@link EncodedArgs}).
+     */
     @SuppressWarnings("unchecked")
-    private <T> RedisFuture<T> eval(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    private <T> RedisFuture<T> eval(
+            byte[] script, CommandOutput<byte[], byte[], T> output, byte[][] keys, byte[]... args) {
         return redis.execute((RedisCallback<RedisFuture<T>>)
                 connection -> ((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
-                        .eval(script, type, keys, args));
+                        .dispatch(CommandType.EVAL, output, EncodedArgs.script(script, keys, args)));
     }
 
     /** Waits for the answer, at most the configured timeout. */
@@ -255,7 +264,7 @@ public class Ledger {
             args.addAll(entry.getValue());
         }
         try {
-            await(eval(WRITE, ScriptOutputType.INTEGER, keys, args.toArray(byte[][]::new)));
+            await(eval(WRITE, new IntegerOutput<>(ByteArrayCodec.INSTANCE), keys, args.toArray(byte[][]::new)));
             return true;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             log.debug("Ledger write of {} legs failed, will retry: {}", batch.size(), e.toString());

@@ -44,6 +44,22 @@ class EncodedArgsTest {
     }
 
     @Test
+    void encodesAScriptCallWithKeysAndValuesApartLikeLettuce() {
+        byte[] source = bytes("return redis.call('HKEYS', KEYS[1])");
+        byte[][] keys = {bytes("ledger:evt-1"), bytes("ledger:evt-2")};
+        byte[][] values = {bytes("86400000"), filled(300), bytes("")};
+        CommandArgs<byte[], byte[]> lettuce = new CommandArgs<>(ByteArrayCodec.INSTANCE)
+                .add(source)
+                .add(keys.length)
+                .addKeys(keys)
+                .addValues(values);
+        EncodedArgs ours = EncodedArgs.script(source, keys, values);
+
+        assertThat(ours.count()).isEqualTo(lettuce.count());
+        assertThat(encoded(ours)).isEqualTo(encoded(lettuce));
+    }
+
+    @Test
     void encodesACallWithoutKeysOrValues() {
         EncodedArgs ours = EncodedArgs.evalSha(SHA1, 0, new byte[0][]);
         assertThat(ours.count()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.quckchat.router.deadletter.DeadLetterHeaders;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +129,43 @@ class MessageSentFlowIT {
         assertThat(KafkaProbe.header(letter, "ce_id"))
                 .as("original headers kept")
                 .isEqualTo(badId);
+    }
+
+    /**
+     * The delivery ledger (CONTRACT §8): once an event's legs are recorded, the same event produced
+     * again (one {@code ce_id}) has nothing left to send; the next event on its key still goes out.
+     */
+    @Test
+    void anEventProducedAgainWithItsIdIsNotDeliveredTwice() {
+        String key = "c-twice-" + UUID.randomUUID();
+        String onceId = "once-" + UUID.randomUUID();
+        String nextId = "next-" + UUID.randomUUID();
+        String value = "{\"messageId\":\"m5\",\"conversationId\":\"" + key + "\",\"senderId\":\"u1\"}";
+        kafka.send("message.sent", key, value, onceId);
+        awaitMessage("notifications", onceId + ".notifications");
+        awaitMessage("analytics", onceId + ".analytics");
+        try (RedisProbe redis = new RedisProbe()) {
+            await("the ledger holds the event's three legs")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> redis.redis().<String, String>opsForHash().entries(NS.ledgerPrefix() + ":" + onceId),
+                            legs -> legs.equals(Map.of(
+                                    "rabbitmq:notifications", "DELIVERED",
+                                    "rabbitmq:analytics", "DELIVERED",
+                                    "bullmq:push/new-message", "DELIVERED")));
+        }
+
+        kafka.send("message.sent", key, value, onceId);
+        kafka.send("message.sent", key, value.replace("m5", "m6"), nextId);
+        awaitMessage("notifications", nextId + ".notifications");
+        awaitMessage("analytics", nextId + ".analytics");
+
+        for (String queue : List.of("notifications", "analytics")) {
+            assertThat(rabbit.messages(queue).stream()
+                            .filter(d -> d.getProperties().getMessageId().equals(onceId + "." + queue)))
+                    .as("%s messages of the event produced twice", queue)
+                    .hasSize(1);
+        }
     }
 
     private static Delivery awaitMessage(String queue, String messageId) {
