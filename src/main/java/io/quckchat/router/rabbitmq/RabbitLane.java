@@ -4,9 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.rabbitmq.client.impl.LongStringHelper;
 import io.quckchat.router.delivery.Lane;
 import io.quckchat.router.fanout.ChatEvent;
 import io.quckchat.router.fanout.EventHeaders;
@@ -157,21 +155,13 @@ public class RabbitLane extends Lane {
      */
     static final String PUBLISH_TAG = "x-publish-tag";
 
-    /**
-     * Text headers as AMQP long strings, encoded once: given a {@code String}, the client encodes it
-     * twice per publish (once to size the header table, once to write it). The topic's are made once
-     * per topic.
-     */
-    private static final Map<String, LongString> TOPIC_TEXT = new ConcurrentHashMap<>();
-
     static AMQP.BasicProperties properties(Leg leg, RabbitTask task, long tag) {
         ChatEvent event = leg.event();
-        LongString topic = TOPIC_TEXT.computeIfAbsent(event.topic(), LongStringHelper::asLongString);
-        Map<String, Object> headers = new HashMap<>(16);
-        headers.put(EventHeaders.CE_ID, LongStringHelper.asLongString(event.id()));
-        headers.put(EventHeaders.CE_TYPE, topic);
-        headers.put(EventHeaders.CE_SOURCE, LongStringHelper.asLongString(event.source()));
-        headers.put(EventHeaders.SOURCE_TOPIC, topic);
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(EventHeaders.CE_ID, event.id());
+        headers.put(EventHeaders.CE_TYPE, event.topic());
+        headers.put(EventHeaders.CE_SOURCE, event.source());
+        headers.put(EventHeaders.SOURCE_TOPIC, event.topic());
         headers.put(EventHeaders.SOURCE_PARTITION, event.partition());
         headers.put(EventHeaders.SOURCE_OFFSET, event.offset());
         headers.put(PUBLISH_TAG, tag);
