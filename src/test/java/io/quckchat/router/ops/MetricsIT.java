@@ -116,6 +116,9 @@ class MetricsIT {
 
         // Camel's own route metrics for every route but the fan-out ones, which the meters above count
         assertThat(metrics).contains("camel_exchanges_total{").contains("routeId=\"ingress-event\"");
+        assertThat(value(metrics, "camel_routes_running_routes"))
+                .as("route count")
+                .isGreaterThanOrEqualTo(12);
         assertThat(metrics.lines().filter(line -> line.startsWith("camel_")))
                 .as("no Camel route policy on a fan-out route")
                 .noneMatch(line -> line.contains("routeId=\"message-sent\""));
