@@ -48,7 +48,12 @@ public final class AmqpBroker implements AutoCloseable {
     /** Shuts the broker down; queues and messages are gone (in-memory store). */
     public synchronized void stop() {
         if (launcher != null) {
-            launcher.shutdown();
+            try {
+                launcher.shutdown();
+            } catch (IllegalStateException alreadyClosing) {
+                // at JVM exit Qpid's own shutdown hook may have closed the broker first
+                // ("Task executor Broker-Config is not in ACTIVE state"): nothing left to stop
+            }
             launcher = null;
         }
     }
