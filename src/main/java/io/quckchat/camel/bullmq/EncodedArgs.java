@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 public final class EncodedArgs extends CommandArgs<byte[], byte[]> {
 
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[][] NONE = new byte[0][];
 
     private final byte[] encoded;
     private final int count;
@@ -36,7 +37,7 @@ public final class EncodedArgs extends CommandArgs<byte[], byte[]> {
 
     /** {@code EVALSHA}'s arguments: the script's SHA-1, the number of keys, the keys, then the values. */
     static EncodedArgs evalSha(byte[] sha1, int numKeys, byte[][] keysAndArgs) {
-        return encode(sha1, numKeys, keysAndArgs, new byte[0][]);
+        return encode(sha1, numKeys, keysAndArgs, NONE);
     }
 
     /**
