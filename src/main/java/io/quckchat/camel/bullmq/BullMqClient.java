@@ -129,6 +129,46 @@ public final class BullMqClient {
         return List.of(results);
     }
 
+    /**
+     * What {@link #add} would store for this job, without touching Redis: the job hash's fields from
+     * the same arguments the add script gets. For a route test or a dry run.
+     *
+     * @throws BullMqException for a job the add would refuse before reaching Redis
+     */
+    public BullMqJobPreview preview(BullMqJob job) {
+        if (job == null) {
+            throw new BullMqException("Job is null");
+        }
+        byte[][] call = prepare(job, false);
+        String id = text(call[ARG_JOB_ID]);
+        String base = text(call[ADD_KEYS]);
+        return new BullMqJobPreview(
+                job.queue(),
+                id.isEmpty() ? null : base + id,
+                id.isEmpty() ? null : id,
+                text(call[ARG_NAME]),
+                text(call[ARG_DATA]),
+                text(call[ARG_OPTS]),
+                Long.parseLong(text(call[ARG_TIMESTAMP])),
+                Long.parseLong(text(call[ARG_DELAY])),
+                Integer.parseInt(text(call[ARG_PRIORITY])),
+                "1".equals(text(call[ARG_LIFO])));
+    }
+
+    // Positions in a prepared call: the 10 KEYS, the key prefix (ARGV[1]), then ARGV[2..10] of add.lua.
+    private static final int ARG_JOB_ID = ADD_KEYS + 1;
+    private static final int ARG_NAME = ADD_KEYS + 2;
+    private static final int ARG_DATA = ADD_KEYS + 3;
+    private static final int ARG_OPTS = ADD_KEYS + 4;
+    private static final int ARG_TIMESTAMP = ADD_KEYS + 5;
+    private static final int ARG_DELAY = ADD_KEYS + 6;
+    private static final int ARG_PRIORITY = ADD_KEYS + 7;
+    private static final int ARG_LIFO = ADD_KEYS + 8;
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     /** Validates the job and builds the add script's KEYS and ARGV (see add.lua). */
     private byte[][] prepare(BullMqJob job, boolean dataIsJson) {
         byte[][] keys = addKeys(job.queue());

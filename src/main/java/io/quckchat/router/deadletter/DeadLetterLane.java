@@ -118,7 +118,8 @@ public class DeadLetterLane extends Lane implements EventRejecter {
         knownTopics.add(topic);
     }
 
-    static Headers headers(Leg leg) {
+    /** The headers of a dead letter as the lane writes them: the original ones, then where it came from and why. */
+    public static Headers headers(Leg leg) {
         ChatEvent event = leg.event();
         DeadLetter letter = leg.spec();
         RecordHeaders headers = new RecordHeaders();

@@ -1,32 +1,43 @@
 package io.quckchat.router.fanout;
 
-/** The event cannot be fanned out as it is: not JSON, not an object, or against its topic's schema. Not retried. */
+import java.util.List;
+
+/**
+ * The event cannot be fanned out as it is: not JSON, not an object, or against its topic's schema.
+ * Not retried: the event is dead-lettered whole.
+ */
 public class InvalidEventException extends RuntimeException {
 
-    private final String path;
-    private final String reason;
+    private final List<SchemaError> schemaErrors;
 
+    /** The event is not a JSON object. */
     public InvalidEventException(String message) {
-        this(message, null, null);
+        this(message, List.of());
     }
 
-    /**
-     * @param path the JSON path of the first problem, e.g. {@code $.senderId}
-     * @param reason what is wrong there
-     */
-    public InvalidEventException(String message, String path, String reason) {
+    /** The event breaks its schema in these ways (at least one). */
+    public InvalidEventException(String message, List<SchemaError> schemaErrors) {
         super(message);
-        this.path = path;
-        this.reason = reason;
+        this.schemaErrors = List.copyOf(schemaErrors);
     }
 
-    /** The JSON path of the first problem, or null when the problem is not at one place. */
+    /** True for a schema violation, false for an event that is not a JSON object at all. */
+    public boolean isSchemaViolation() {
+        return !schemaErrors.isEmpty();
+    }
+
+    /** The ways the event breaks its schema, first by path; empty when it is not a JSON object. */
+    public List<SchemaError> schemaErrors() {
+        return schemaErrors;
+    }
+
+    /** The JSON path of the first problem, or null when the event is not a JSON object. */
     public String path() {
-        return path;
+        return schemaErrors.isEmpty() ? null : schemaErrors.get(0).path();
     }
 
     /** What is wrong at {@link #path()}, or null. */
     public String reason() {
-        return reason;
+        return schemaErrors.isEmpty() ? null : schemaErrors.get(0).message();
     }
 }

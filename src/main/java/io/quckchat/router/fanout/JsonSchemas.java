@@ -45,27 +45,29 @@ public class JsonSchemas implements EventSchemas {
 
     @Override
     public void validate(String topic, JsonNode event) {
-        Optional<JsonSchema> schema = schemas.computeIfAbsent(topic, this::load);
-        if (schema.isEmpty()) {
-            return;
-        }
-        Set<ValidationMessage> problems = schema.get().validate(event);
+        List<SchemaError> problems = check(topic, event);
         if (!problems.isEmpty()) {
-            List<String[]> described = problems.stream()
-                    .limit(5)
-                    .map(JsonSchemas::describe)
-                    .sorted(Comparator.comparing((String[] p) -> p[0]).thenComparing(p -> p[1]))
-                    .toList();
-            String detail = described.stream().map(p -> p[0] + ": " + p[1]).collect(Collectors.joining("; "));
-            throw new InvalidEventException(
-                    topic + " event breaks its schema: " + detail,
-                    described.get(0)[0],
-                    described.get(0)[1]);
+            String detail =
+                    problems.stream().limit(5).map(SchemaError::toString).collect(Collectors.joining("; "));
+            throw new InvalidEventException(topic + " event breaks its schema: " + detail, problems);
         }
     }
 
-    /** {location, message without the location}. */
-    private static String[] describe(ValidationMessage problem) {
+    /** Every way the event breaks its topic's schema (at most 50), by path; empty when it passes or has none. */
+    public List<SchemaError> check(String topic, JsonNode event) {
+        Optional<JsonSchema> schema = schemas.computeIfAbsent(topic, this::load);
+        if (schema.isEmpty()) {
+            return List.of();
+        }
+        Set<ValidationMessage> problems = schema.get().validate(event);
+        return problems.stream()
+                .map(JsonSchemas::describe)
+                .sorted(Comparator.comparing(SchemaError::path).thenComparing(SchemaError::message))
+                .limit(50)
+                .toList();
+    }
+
+    private static SchemaError describe(ValidationMessage problem) {
         String location = problem.getInstanceLocation().toString();
         String message = problem.getMessage();
         if (message.startsWith(location + ": ")) {
@@ -76,7 +78,7 @@ public class JsonSchemas implements EventSchemas {
             String property = problem.getProperty();
             location += property.matches("[A-Za-z_][A-Za-z0-9_]*") ? "." + property : "['" + property + "']";
         }
-        return new String[] {location, message};
+        return new SchemaError(location, message);
     }
 
     /** Whether a topic has a schema (for the route validator). */

@@ -1,6 +1,7 @@
 package io.quckchat.router.jobs;
 
 import io.quckchat.camel.bullmq.BullMqConfiguration;
+import io.quckchat.router.fanout.Leg;
 import io.quckchat.router.fanout.RetryPolicy;
 import java.util.Map;
 import org.apache.camel.Endpoint;
@@ -20,10 +21,14 @@ public class BullMqSinkComponent extends DefaultComponent {
         return java.util.Set.copyOf(queues);
     }
 
-    private final BullMqLane lane;
+    private final Leg.Destination lane;
     private final RetryPolicy defaultPolicy;
 
-    public BullMqSinkComponent(BullMqLane lane, RetryPolicy defaultPolicy) {
+    /**
+     * @param lane where the legs go when the event is dispatched: the {@link BullMqLane}, or a route
+     *     sandbox's stand-in that never sends
+     */
+    public BullMqSinkComponent(Leg.Destination lane, RetryPolicy defaultPolicy) {
         this.lane = lane;
         this.defaultPolicy = defaultPolicy;
     }
@@ -50,7 +55,7 @@ public class BullMqSinkComponent extends DefaultComponent {
         return endpoint;
     }
 
-    BullMqLane lane() {
+    Leg.Destination lane() {
         return lane;
     }
 

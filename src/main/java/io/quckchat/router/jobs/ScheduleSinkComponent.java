@@ -1,8 +1,10 @@
 package io.quckchat.router.jobs;
 
 import io.quckchat.camel.bullmq.BullMqClient;
+import io.quckchat.camel.bullmq.BullMqJob;
 import java.util.Map;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultComponent;
 
 /**
@@ -19,10 +21,22 @@ public class ScheduleSinkComponent extends DefaultComponent {
         return java.util.Set.copyOf(queues);
     }
 
-    private final BullMqClient client;
+    /** Adds the job of a slot and returns its id. */
+    @FunctionalInterface
+    public interface SlotJobs {
+        String add(Exchange exchange, BullMqJob job);
+    }
 
+    private final SlotJobs jobs;
+
+    /** Adds the slots' jobs to Redis with the client. */
     public ScheduleSinkComponent(BullMqClient client) {
-        this.client = client;
+        this((exchange, job) -> client.add(job.queue(), job.name(), job.dataJson(), job.options()));
+    }
+
+    /** @param jobs where a slot's job goes: Redis in the router, a record of it in a route sandbox */
+    public ScheduleSinkComponent(SlotJobs jobs) {
+        this.jobs = jobs;
     }
 
     @Override
@@ -34,7 +48,7 @@ public class ScheduleSinkComponent extends DefaultComponent {
         return endpoint;
     }
 
-    BullMqClient client() {
-        return client;
+    SlotJobs jobs() {
+        return jobs;
     }
 }

@@ -1,8 +1,10 @@
 package io.quckchat.router.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quckchat.camel.bullmq.BullMqConstants;
+import io.quckchat.camel.bullmq.BullMqJob;
 import io.quckchat.camel.bullmq.BullMqJobOptions;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,7 +32,7 @@ import org.apache.camel.support.DefaultProducer;
 public class ScheduleSinkEndpoint extends DefaultEndpoint {
 
     /** Header set by camel-quartz: when the trigger was due. */
-    static final String SCHEDULED_FIRE_TIME = "scheduledFireTime";
+    public static final String SCHEDULED_FIRE_TIME = "scheduledFireTime";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,22 +70,25 @@ public class ScheduleSinkEndpoint extends DefaultEndpoint {
         return new DefaultProducer(this) {
             @Override
             public void process(Exchange exchange) throws Exception {
-                Date due = exchange.getMessage().getHeader(SCHEDULED_FIRE_TIME, Date.class);
-                Instant at = due != null ? due.toInstant() : Instant.now();
-                String slotName = slotFormat.format(at);
-                ObjectNode data = JSON.createObjectNode().put("slot", slotName).put("scheduledFor", at.toString());
-                String jobId = getComponent()
-                        .client()
-                        .add(
-                                queue,
-                                jobName,
-                                JSON.writeValueAsString(data),
-                                BullMqJobOptions.defaults().toBuilder()
-                                        .jobId(JobIds.escape(jobName + "." + slotName))
-                                        .build());
+                String jobId = getComponent().jobs().add(exchange, job(exchange));
                 exchange.getMessage().setHeader(BullMqConstants.JOB_ID, jobId);
             }
         };
+    }
+
+    /** The job of the slot the exchange fired for: id {@code <jobName>.<slot>}, data the slot and its due time. */
+    BullMqJob job(Exchange exchange) throws JsonProcessingException {
+        Date due = exchange.getMessage().getHeader(SCHEDULED_FIRE_TIME, Date.class);
+        Instant at = due != null ? due.toInstant() : Instant.now();
+        String slotName = slotFormat.format(at);
+        ObjectNode data = JSON.createObjectNode().put("slot", slotName).put("scheduledFor", at.toString());
+        return new BullMqJob(
+                queue,
+                jobName,
+                JSON.writeValueAsString(data),
+                BullMqJobOptions.defaults().toBuilder()
+                        .jobId(JobIds.escape(jobName + "." + slotName))
+                        .build());
     }
 
     @Override

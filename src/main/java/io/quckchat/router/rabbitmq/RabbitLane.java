@@ -77,7 +77,7 @@ public class RabbitLane extends Lane {
             unconfirmed.put(tag, new Pending(leg, out, System.currentTimeMillis()));
             try {
                 out.basicPublish(
-                        topology.exchange(), task.routingKey(), true, properties(leg, task, tag), leg.payload());
+                        topology.exchange(), task.routingKey(), MANDATORY, properties(leg, task, tag), leg.payload());
             } catch (IOException | RuntimeException e) {
                 failAll(out, e);
                 for (Leg notSent : batch.subList(i + 1, batch.size())) {
@@ -149,12 +149,24 @@ public class RabbitLane extends Lane {
         }
     }
 
+    /** Every publish is mandatory: a message no queue is bound for comes back, and counts as rejected. */
+    public static final boolean MANDATORY = true;
+
     /**
      * Header that ties a returned message to its publish (basic.return carries no delivery tag),
      * like Spring AMQP's {@code spring_returned_message_correlation}. Consumers can ignore it.
      */
     static final String PUBLISH_TAG = "x-publish-tag";
 
+    /**
+     * The message properties of a leg as the lane publishes it, without the per-publish {@value
+     * #PUBLISH_TAG} header: what route tests and the simulator show.
+     */
+    public static AMQP.BasicProperties properties(Leg leg) {
+        return properties(leg, leg.spec(), -1);
+    }
+
+    /** @param tag the publish's sequence number on its channel; negative: no {@value #PUBLISH_TAG} header */
     static AMQP.BasicProperties properties(Leg leg, RabbitTask task, long tag) {
         ChatEvent event = leg.event();
         Map<String, Object> headers = new HashMap<>();
@@ -164,7 +176,9 @@ public class RabbitLane extends Lane {
         headers.put(EventHeaders.SOURCE_TOPIC, event.topic());
         headers.put(EventHeaders.SOURCE_PARTITION, event.partition());
         headers.put(EventHeaders.SOURCE_OFFSET, event.offset());
-        headers.put(PUBLISH_TAG, tag);
+        if (tag >= 0) {
+            headers.put(PUBLISH_TAG, tag);
+        }
         return new AMQP.BasicProperties.Builder()
                 .contentType("application/json")
                 .deliveryMode(2)

@@ -1,5 +1,6 @@
 package io.quckchat.router.rabbitmq;
 
+import io.quckchat.router.fanout.Leg;
 import io.quckchat.router.fanout.RetryPolicy;
 import java.util.Map;
 import org.apache.camel.Endpoint;
@@ -13,11 +14,15 @@ import org.apache.camel.support.DefaultComponent;
  */
 public class RabbitMqSinkComponent extends DefaultComponent {
 
-    private final RabbitLane lane;
+    private final Leg.Destination lane;
     private final RabbitTopology topology;
     private final RetryPolicy defaultPolicy;
 
-    public RabbitMqSinkComponent(RabbitLane lane, RabbitTopology topology, RetryPolicy defaultPolicy) {
+    /**
+     * @param lane where the legs go when the event is dispatched: the {@link RabbitLane}, or a
+     *     route sandbox's stand-in that never sends
+     */
+    public RabbitMqSinkComponent(Leg.Destination lane, RabbitTopology topology, RetryPolicy defaultPolicy) {
         this.lane = lane;
         this.topology = topology;
         this.defaultPolicy = defaultPolicy;
@@ -35,7 +40,7 @@ public class RabbitMqSinkComponent extends DefaultComponent {
         return endpoint;
     }
 
-    RabbitLane lane() {
+    Leg.Destination lane() {
         return lane;
     }
 

@@ -1,37 +1,21 @@
 package io.quckchat.router.routes;
 
-import io.quckchat.camel.bullmq.BullMqClient;
-import io.quckchat.camel.bullmq.BullMqComponent;
-import io.quckchat.router.config.RouterProperties;
-import io.quckchat.router.fanout.EventReader;
 import io.quckchat.router.fanout.EventSchemas;
 import io.quckchat.router.fanout.FanoutRouteConfiguration;
-import io.quckchat.router.fanout.RetryPolicy;
-import io.quckchat.router.jobs.BullMqSinkComponent;
-import io.quckchat.router.jobs.ScheduleSinkComponent;
-import io.quckchat.router.jobs.SchedulesRouteConfiguration;
-import io.quckchat.router.rabbitmq.RabbitMqSinkComponent;
-import io.quckchat.router.rabbitmq.RabbitTopology;
-import io.quckchat.router.source.ChatEventsComponent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.FileSystemResource;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Checks route files without any broker: YAML syntax, every endpoint known and its options valid,
@@ -68,9 +52,11 @@ public final class RouteValidator {
             return problems;
         }
         try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.setAutoStartup(false);
-            context.getPropertiesComponent().setInitialProperties(properties(settings));
-            registerRouterParts(context);
+            context.disableJMX();
+            ConfigurableEnvironment environment = SandboxSettings.load(settings);
+            SandboxSettings.useProperties(context, environment);
+            // the router's components and route configurations, connecting to nothing; routes never start
+            RouteSandbox.install(context, SandboxSettings.parts(environment, EventSchemas.NONE));
             context.start();
             for (Path file : files) {
                 int before = context.getRoutes().size();
@@ -126,34 +112,6 @@ public final class RouteValidator {
         return problems;
     }
 
-    /** The router's components and route configurations, built without connecting to anything. */
-    private static void registerRouterParts(CamelContext context) throws Exception {
-        RetryPolicy policy = new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 0);
-        RabbitTopology topology =
-                new RabbitTopology(new RouterProperties.Rabbitmq("amqp://localhost", "quckchat", "quckchat.events", 1));
-        context.addComponent("chat-events", new ChatEventsComponent(null, null));
-        context.addComponent("rabbitmq-sink", new RabbitMqSinkComponent(null, topology, policy));
-        context.addComponent("bullmq-sink", new BullMqSinkComponent(null, policy));
-        // a client that is never used: nothing here connects to Redis
-        BullMqClient idle = new BullMqClient(new LettuceConnectionFactory(), BullMqClient.DEFAULT_PREFIX);
-        context.addComponent("schedule-sink", new ScheduleSinkComponent(idle));
-        context.addComponent("bullmq", new BullMqComponent(idle));
-        for (RouteConfigurationBuilder configuration : List.of(
-                new FanoutRouteConfiguration(new EventReader(EventSchemas.NONE, policy), null),
-                new SchedulesRouteConfiguration())) {
-            context.addRoutesConfigurations(configuration);
-        }
-    }
-
-    private static Properties properties(Path settings) {
-        if (!Files.exists(settings)) {
-            return new Properties();
-        }
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new FileSystemResource(settings));
-        return yaml.getObject();
-    }
-
     private static List<Path> files(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             return List.of();
@@ -169,7 +127,8 @@ public final class RouteValidator {
         return files(directory).size();
     }
 
-    private static String rootMessage(Throwable error) {
+    /** The message of an error and of its root cause, on one line. */
+    static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * drain timeout) for the events of the partitions it gives up, commits what is done and drops the
  * rest, which the next owner redelivers; the ledger keeps that from delivering done legs twice.
  */
-public class ChatEventSource {
+public class ChatEventSource implements ChatEventRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(ChatEventSource.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -86,7 +86,8 @@ public class ChatEventSource {
     }
 
     /** A {@code chat-events} route started: add its topic to the subscription. */
-    synchronized void register(ChatEventsConsumer route) {
+    @Override
+    public synchronized void register(ChatEventsConsumer route) {
         ChatEventsConsumer previous = routes.putIfAbsent(route.topic(), route);
         if (previous != null && previous != route) {
             throw new IllegalStateException("Topic " + route.topic() + " is already consumed by route "
@@ -108,7 +109,8 @@ public class ChatEventSource {
      * A route stopped: finish its in-flight events (up to the drain timeout), commit them and drop
      * its topic. Blocks until done, so a route stop is graceful.
      */
-    void unregister(ChatEventsConsumer route) throws Exception {
+    @Override
+    public void unregister(ChatEventsConsumer route) throws Exception {
         // The whole context stopping (not one route): drain and commit, but do not subscribe again.
         boolean shutdown = route.getEndpoint().getCamelContext().getStatus().isStopping();
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -141,7 +143,8 @@ public class ChatEventSource {
     }
 
     /** Suspends or resumes fetching a topic (route suspend / resume). */
-    void pause(String topic, boolean pause) {
+    @Override
+    public void pause(String topic, boolean pause) {
         if (pause) {
             suspended.add(topic);
         } else {

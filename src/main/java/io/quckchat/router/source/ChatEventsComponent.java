@@ -14,10 +14,14 @@ import org.apache.camel.support.DefaultComponent;
 @Component("chat-events")
 public class ChatEventsComponent extends DefaultComponent {
 
-    private final ChatEventSource source;
+    private final ChatEventRoutes source;
     private final EventRejecter deadLetters;
 
-    public ChatEventsComponent(ChatEventSource source, EventRejecter deadLetters) {
+    /**
+     * @param source where started routes register: the Kafka poll loop, or a route sandbox
+     * @param deadLetters takes the events a route fails on
+     */
+    public ChatEventsComponent(ChatEventRoutes source, EventRejecter deadLetters) {
         this.source = source;
         this.deadLetters = deadLetters;
     }
@@ -32,7 +36,7 @@ public class ChatEventsComponent extends DefaultComponent {
         return endpoint;
     }
 
-    ChatEventSource source() {
+    ChatEventRoutes source() {
         return source;
     }
 

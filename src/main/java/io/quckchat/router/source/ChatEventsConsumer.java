@@ -26,12 +26,17 @@ public class ChatEventsConsumer extends DefaultConsumer implements Suspendable {
         this.endpoint = endpoint;
     }
 
-    String topic() {
+    /** The Kafka topic of this route. */
+    public String topic() {
         return endpoint.getTopic();
     }
 
-    /** Routes one record and returns its event with the legs the route gave it. */
-    ChatEvent route(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Routes one record on the calling thread and returns its event with the legs the route gave
+     * it (nothing is sent: the legs go to the lanes only when the caller dispatches them). An event
+     * the route fails on carries its dead letter as its only leg.
+     */
+    public ChatEvent route(ConsumerRecord<byte[], byte[]> record) {
         ChatEvent event = new ChatEvent(record);
         event.routeId(getRouteId());
         Exchange exchange = createExchange(false);
@@ -76,10 +81,7 @@ public class ChatEventsConsumer extends DefaultConsumer implements Suspendable {
 
     @Override
     protected void doStop() throws Exception {
-        ChatEventSource source = endpoint.getComponent().source();
-        if (source != null) { // null when routes are only validated (RouteValidator)
-            source.unregister(this);
-        }
+        endpoint.getComponent().source().unregister(this);
         super.doStop();
     }
 

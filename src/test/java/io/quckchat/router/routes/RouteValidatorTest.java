@@ -34,7 +34,7 @@ class RouteValidatorTest {
 
     @Test
     void aFolderWithoutRoutesIsAnError() throws Exception {
-        assertThat(RouteValidator.validate(Path.of("src/test/resources/samples"), SETTINGS))
+        assertThat(RouteValidator.validate(Path.of("config/samples"), SETTINGS))
                 .singleElement()
                 .asString()
                 .contains("no *.camel.yaml files");

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The sample events of the contract (CONTRACT samples/), one per topic, in src/test/resources/samples. */
+/** The sample events of the contract (CONTRACT samples/), one per topic, in config/samples (shipped in the jar: the dashboard prefills them). */
 public final class Samples {
 
     public static final List<String> TOPICS = TestBrokers.TOPICS;
@@ -14,7 +14,7 @@ public final class Samples {
     private Samples() {}
 
     public static String json(String topic) {
-        try (InputStream in = Samples.class.getResourceAsStream("/samples/" + topic + ".json")) {
+        try (InputStream in = Samples.class.getResourceAsStream("/config/samples/" + topic + ".json")) {
             if (in == null) {
                 throw new IllegalArgumentException("No sample for " + topic);
             }
