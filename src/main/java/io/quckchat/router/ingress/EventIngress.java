@@ -1,6 +1,5 @@
 package io.quckchat.router.ingress;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,7 +117,7 @@ class EventIngress {
         }
         JsonNode event;
         try {
-            event = parse(body);
+            event = RequestBodies.parse(body, JSON);
         } catch (ProblemException e) {
             respond(exchange, e.problem.withTopic(topic));
             return;
@@ -170,7 +169,7 @@ class EventIngress {
         }
         JsonNode batch;
         try {
-            batch = parse(body);
+            batch = RequestBodies.parse(body, JSON);
         } catch (ProblemException e) {
             respond(exchange, e.problem);
             return;
@@ -292,15 +291,6 @@ class EventIngress {
 
     // ---- checks ----
 
-    private static final class ProblemException extends Exception {
-        final Problem problem;
-
-        ProblemException(Problem problem) {
-            super(problem.code(), null, false, false);
-            this.problem = problem;
-        }
-    }
-
     private Optional<Problem> checkTopic(Caller caller, String topic, String where) {
         if (topic == null || topic.isEmpty()) {
             return Optional.of(Problem.unknownTopic(String.valueOf(topic), where));
@@ -322,31 +312,6 @@ class EventIngress {
         }
         return check.apply(value)
                 .map(why -> new Problem(400, "invalid-header", "Invalid " + name + " header", "header " + name, why));
-    }
-
-    private static JsonNode parse(byte[] body) throws ProblemException {
-        if (body == null || body.length == 0) {
-            throw new ProblemException(
-                    new Problem(400, "malformed-json", "The body is empty", "body", "expected a JSON value"));
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw new ProblemException(
-                        new Problem(400, "malformed-json", "The body is empty", "body", "expected a JSON value"));
-            }
-            return node;
-        } catch (JacksonException e) {
-            String where = e.getLocation() == null
-                    ? "body"
-                    : "body line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr();
-            throw new ProblemException(
-                    new Problem(400, "malformed-json", "The body is not valid JSON", where, e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new ProblemException(
-                    new Problem(400, "malformed-json", "The body cannot be read", "body", e.getMessage()));
-        }
     }
 
     /** Schema, key: an event of a known topic that its caller may post. */

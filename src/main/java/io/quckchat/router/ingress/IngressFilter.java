@@ -10,9 +10,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -110,7 +108,7 @@ class IngressFilter extends OncePerRequestFilter {
             refuse(response, Problem.tooLarge(maxBody, "Content-Length is " + declared + " bytes"), null, json);
             return;
         }
-        byte[] body = readAtMost(request.getInputStream(), maxBody, declared);
+        byte[] body = RequestBodies.readAtMost(request.getInputStream(), maxBody, declared);
         if (body == null) {
             refuse(response, Problem.tooLarge(maxBody, "the body is longer than the limit"), null, json);
             return;
@@ -118,34 +116,12 @@ class IngressFilter extends OncePerRequestFilter {
         chain.doFilter(new Checked(request, body), response);
     }
 
-    /** The body, or null as soon as it proves longer than {@code limit}: never more than limit + 1 bytes are read. */
-    static byte[] readAtMost(InputStream in, long limit, long declared) throws IOException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 256), limit));
-        byte[] chunk = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = in.read(chunk, 0, (int) Math.min(chunk.length, limit + 1 - total))) > 0) {
-            total += n;
-            if (total > limit) {
-                return null;
-            }
-            buffer.write(chunk, 0, n);
-        }
-        return buffer.toByteArray();
-    }
-
     static void refuse(HttpServletResponse response, Problem problem, String challenge, ObjectMapper json)
             throws IOException {
-        response.setStatus(problem.status());
-        response.setContentType(Problem.MEDIA_TYPE);
         if (challenge != null) {
             response.setHeader("WWW-Authenticate", challenge);
         }
-        if (problem.status() == 413) {
-            // Do not keep reading what the client still sends.
-            response.setHeader("Connection", "close");
-        }
-        response.getOutputStream().write(json.writeValueAsBytes(problem.toJson(json)));
+        problem.writeTo(response, json);
     }
 
     /** The request Camel sees: the bytes read, no Camel* headers, no query parameters. */

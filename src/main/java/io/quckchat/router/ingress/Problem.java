@@ -2,16 +2,19 @@ package io.quckchat.router.ingress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 
 /**
  * A refusal, as an RFC 9457 problem document: what went wrong ({@code title}, {@code code}), where
- * ({@code where}: a JSON path into the body, a header, the path) and why ({@code why}).
+ * ({@code where}: a JSON path into the body, a header, the path) and why ({@code why}). The
+ * routing simulator answers bad requests with the same documents.
  */
-record Problem(int status, String code, String title, String where, String why, String topic, int retryAfter) {
+public record Problem(int status, String code, String title, String where, String why, String topic, int retryAfter) {
 
-    static final String MEDIA_TYPE = "application/problem+json";
+    public static final String MEDIA_TYPE = "application/problem+json";
 
-    Problem(int status, String code, String title, String where, String why) {
+    public Problem(int status, String code, String title, String where, String why) {
         this(status, code, title, where, why, null, 0);
     }
 
@@ -23,7 +26,7 @@ record Problem(int status, String code, String title, String where, String why, 
         return new Problem(status, code, title, where, why, topic, seconds);
     }
 
-    ObjectNode toJson(ObjectMapper json) {
+    public ObjectNode toJson(ObjectMapper json) {
         ObjectNode node = json.createObjectNode();
         node.put("type", "urn:quckchat:ingress:" + code);
         node.put("title", title);
@@ -36,6 +39,17 @@ record Problem(int status, String code, String title, String where, String why, 
             node.put("topic", topic);
         }
         return node;
+    }
+
+    /** Answers the request with this problem: its status, and the document as application/problem+json. */
+    public void writeTo(HttpServletResponse response, ObjectMapper json) throws IOException {
+        response.setStatus(status);
+        response.setContentType(MEDIA_TYPE);
+        if (status == 413) {
+            // Do not keep reading what the client still sends.
+            response.setHeader("Connection", "close");
+        }
+        response.getOutputStream().write(json.writeValueAsBytes(toJson(json)));
     }
 
     static Problem unauthorized(String why) {
@@ -62,7 +76,7 @@ record Problem(int status, String code, String title, String where, String why, 
                 .withTopic(topic);
     }
 
-    static Problem unsupportedMediaType(String contentType) {
+    public static Problem unsupportedMediaType(String contentType) {
         return new Problem(
                 415,
                 "unsupported-media-type",
@@ -73,7 +87,7 @@ record Problem(int status, String code, String title, String where, String why, 
                         : "'" + contentType + "' is not application/json (UTF-8)");
     }
 
-    static Problem tooLarge(long limit, String why) {
+    public static Problem tooLarge(long limit, String why) {
         return new Problem(
                 413, "body-too-large", "Request body too large", "body", why + " (limit " + limit + " bytes)");
     }

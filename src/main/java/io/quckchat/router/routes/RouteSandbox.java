@@ -48,6 +48,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The router's routes with their sinks recording instead of sending: route tests and the routing
@@ -59,9 +60,16 @@ import org.apache.kafka.common.record.TimestampType;
  *
  * <p>Routes that start from anything but {@code chat-events} (the schedules' {@code quartz:}) start
  * from {@code direct:<route id>} here instead (Camel's AdviceWith), so that a test fires them for
- * an instant of its choice ({@link #fire}) and no timer fires by itself.
+ * an instant of its choice ({@link #fire}) and no timer fires by itself. Any endpoint that is not a
+ * sink is mocked and skipped (Camel's {@code mockEndpointsAndSkip}).
  */
 public final class RouteSandbox implements ChatEventRoutes {
+
+    /**
+     * Endpoints other than the router's sinks (a stock {@code kafka:} or {@code spring-rabbitmq:}
+     * producer someone put in a route) are skipped: a simulation must never send.
+     */
+    private static final String NOT_A_SINK = "^(?!(rabbitmq-sink|bullmq-sink|schedule-sink|direct):).*";
 
     /** Exchange property: the jobs the schedule sinks of one firing recorded. */
     private static final String SLOT_JOBS = "QuckChatSandboxSlotJobs";
@@ -91,7 +99,11 @@ public final class RouteSandbox implements ChatEventRoutes {
         context.addComponent("rabbitmq-sink", new RabbitMqSinkComponent(NOT_SENT, parts.topology(), parts.policy()));
         context.addComponent("bullmq-sink", new BullMqSinkComponent(NOT_SENT, parts.policy()));
         context.addComponent("schedule-sink", new ScheduleSinkComponent(sandbox::recordSlotJob));
-        context.addComponent("bullmq", new BullMqComponent(parts.jobs()));
+        // a stock bullmq: endpoint gets a client that is never connected (it is skipped anyway)
+        context.addComponent(
+                "bullmq",
+                new BullMqComponent(new BullMqClient(
+                        new LettuceConnectionFactory(), parts.jobs().prefix())));
         context.addRoutesConfigurations(
                 new FanoutRouteConfiguration(new EventReader(parts.schemas(), parts.policy()), sandbox::reject));
         context.addRoutesConfigurations(new SchedulesRouteConfiguration());
@@ -133,9 +145,13 @@ public final class RouteSandbox implements ChatEventRoutes {
             if (context.getRouteController().getRouteStatus(id) == ServiceStatus.Started) {
                 continue;
             }
-            if (!route.getInput().getEndpointUri().startsWith("chat-events:")) {
-                AdviceWith.adviceWith(context, id, false, advice -> advice.replaceFromWith("direct:" + id));
-            }
+            boolean fanout = route.getInput().getEndpointUri().startsWith("chat-events:");
+            AdviceWith.adviceWith(context, id, false, advice -> {
+                if (!fanout) {
+                    advice.replaceFromWith("direct:" + id);
+                }
+                advice.mockEndpointsAndSkip(NOT_A_SINK);
+            });
             context.getRouteController().startRoute(id);
         }
     }
@@ -327,6 +343,7 @@ public final class RouteSandbox implements ChatEventRoutes {
                         .add(route);
             }
         }
+        byLocation.values().forEach(routes -> routes.sort(java.util.Comparator.comparing(Route::getRouteId)));
         return byLocation;
     }
 }

@@ -58,10 +58,10 @@ class CallersTest {
     @Test
     void bodyIsReadOnlyUpToTheLimit() throws Exception {
         byte[] body = new byte[10_000];
-        assertThat(IngressFilter.readAtMost(new ByteArrayInputStream(body), 10_000, -1))
+        assertThat(RequestBodies.readAtMost(new ByteArrayInputStream(body), 10_000, -1))
                 .hasSize(10_000);
         ByteArrayInputStream longer = new ByteArrayInputStream(new byte[50_000]);
-        assertThat(IngressFilter.readAtMost(longer, 10_000, -1)).isNull();
+        assertThat(RequestBodies.readAtMost(longer, 10_000, -1)).isNull();
         assertThat(50_000 - longer.available())
                 .as("stopped one byte past the limit")
                 .isEqualTo(10_001);
