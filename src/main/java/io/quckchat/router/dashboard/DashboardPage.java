@@ -48,7 +48,7 @@ class DashboardPage {
     private static final Logger log = LoggerFactory.getLogger(DashboardPage.class);
 
     static final List<String> PANELS =
-            List.of("search", "queues", "failed", "jobs", "rabbitmq", "routes", "dead-letters");
+            List.of("search", "queues", "failed", "jobs", "rabbitmq", "routes", "dead-letters", "try");
     /** Failed jobs shown per queue in the failed panel; the rest are a page of the state away. */
     static final int FAILED_PER_QUEUE = 20;
 
@@ -93,6 +93,7 @@ class DashboardPage {
                 case "rabbitmq" -> section(html, "rabbitmq", "RabbitMQ queues", this::rabbit);
                 case "routes" -> section(html, "routes", "Routes", this::routes);
                 case "dead-letters" -> section(html, "dead-letters", "Dead letters", this::deadLetters);
+                case "try" -> section(html, "try", "Try an event", this::tryAnEvent);
                 default -> {}
             }
         }
@@ -396,6 +397,22 @@ class DashboardPage {
             html.raw("</td></tr>");
         }
         html.raw("</tbody></table>");
+    }
+
+    /**
+     * The routing simulator (POST /admin/routes/simulate): pick a topic, its sample is filled in, edit
+     * it and see the deliveries the loaded routes would make. The script fills and runs it; the
+     * panel is not part of the live refresh, so an edit is never overwritten.
+     */
+    private void tryAnEvent(Html html) {
+        html.raw("<p>What the routes loaded now would do with an event. Nothing is sent.</p>")
+                .raw("<form id=\"try-form\" data-simulate=\"/admin/routes/simulate\">")
+                .raw("<p><label for=\"try-topic\">Topic</label> <select id=\"try-topic\" name=\"topic\"></select> ")
+                .raw("<label for=\"try-key\">Key</label> <input id=\"try-key\" name=\"key\" maxlength=\"256\"></p>")
+                .raw("<p><label for=\"try-event\">Event (JSON)</label><br>")
+                .raw("<textarea id=\"try-event\" name=\"event\" rows=\"12\" cols=\"90\" spellcheck=\"false\">")
+                .raw("</textarea></p><p><button type=\"submit\" id=\"try-run\">Show what it does</button></p></form>")
+                .raw("<div id=\"try-result\" aria-live=\"polite\"></div>");
     }
 
     private void deadLetters(Html html) {

@@ -38,7 +38,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * from /usr/bin, so Selenium Manager never downloads anything): the router writes a real event's
  * transcode job, a stock BullMQ 6 Worker (src/test/node/dashboard-worker.js) fails every attempt
  * it was given, the page shows the failed job with its reason, a click on Retry moves it back, and
- * the same Worker completes it, which the page shows. Runs with {@code -Pbrowser} only.
+ * the same Worker completes it, which the page shows. And "Try an event": a sample picked, edited and
+ * run through the routing simulator shows the deliveries it would make. Runs with {@code -Pbrowser}
+ * only.
  *
  * <p>HTTP Basic: a headless browser cannot answer an auth dialog, and a page loaded from a URL with
  * credentials cannot fetch() relative URLs, so the admin Authorization header is set on every
@@ -118,6 +120,72 @@ class DashboardBrowserIT {
             }
             deleteTree(profile);
         }
+    }
+
+    @Test
+    void anOperatorTriesAnEventBeforeAnyoneProducesIt() throws Exception {
+        Namespace ns = Namespace.random();
+        TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
+        ConfigurableApplicationContext router = RouterApp.start(ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
+        ChromeDriver browser = null;
+        Path profile = Files.createTempDirectory("dashboard-chromium");
+        try {
+            browser = chromium(profile);
+            String port = router.getEnvironment().getProperty("local.server.port");
+            browser.get("http://127.0.0.1:" + port + "/admin/queues");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class);
+
+            // Pick call.ended: its sample (a missed call) is filled in.
+            wait.withMessage("the topics in the picker")
+                    .until(d -> !d.findElements(By.cssSelector("#try-topic option[value='call.ended']"))
+                            .isEmpty());
+            new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("try-topic")))
+                    .selectByValue("call.ended");
+            WebElement event = browser.findElement(By.id("try-event"));
+            wait.withMessage("the sample filled in")
+                    .until(d -> event.getAttribute("value").contains("\"endReason\": \"missed\""));
+            browser.findElement(By.id("try-run")).click();
+            wait.withMessage("the deliveries of a missed call")
+                    .until(d -> destinations(d)
+                            .equals(java.util.List.of("rabbitmq analytics", "bullmq push / missed-call")));
+            WebElement push =
+                    browser.findElement(By.cssSelector("#try-result tr[data-destination='bullmq push / missed-call']"));
+            assertThat(push.findElements(By.tagName("td")).get(1).getText()).isEqualTo("5");
+            assertThat(push.findElements(By.tagName("td")).get(0).getText()).isEqualTo("call.ended-0-0.missed-call");
+
+            // Edit it into an answered call: no push any more.
+            String answered = event.getAttribute("value").replace("\"missed\"", "\"completed\"");
+            event.clear();
+            event.sendKeys(answered);
+            browser.findElement(By.id("try-run")).click();
+            wait.withMessage("an answered call only goes to analytics")
+                    .until(d -> destinations(d).equals(java.util.List.of("rabbitmq analytics")));
+
+            // Break it: the answer is the dead letter and why.
+            event.clear();
+            event.sendKeys("{\"callId\": 1}");
+            browser.findElement(By.id("try-run")).click();
+            wait.withMessage("the dead letter of a schema violation")
+                    .until(d -> d.findElement(By.cssSelector("#try-result p.error"))
+                            .getText()
+                            .startsWith("Dead-lettered to call.ended.dlq at stage schema"));
+            assertThat(browser.findElements(By.cssSelector("#try-result ul.schema-errors li")))
+                    .extracting(WebElement::getText)
+                    .contains("$.callId: integer found, string expected");
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            router.close();
+            deleteTree(profile);
+        }
+    }
+
+    private static java.util.List<String> destinations(org.openqa.selenium.WebDriver browser) {
+        return browser.findElements(By.cssSelector("#try-result tr[data-destination]")).stream()
+                .map(row -> row.getAttribute("data-destination"))
+                .toList();
     }
 
     private static String failedCount(org.openqa.selenium.WebDriver browser) {
