@@ -91,16 +91,30 @@ public class Ledger {
         }
     }
 
+    /** A read whose answer is given, not asked of Redis: the seam for unit tests of the dispatcher. */
+    Read given(CompletableFuture<Map<String, Set<String>>> answer) {
+        return new Read(List.of(), null, answer);
+    }
+
     /** A ledger read in flight. */
     public final class Read {
 
         private final List<String> eventIds;
         private final RedisFuture<List<Object>> reply;
+        private final CompletableFuture<Map<String, Set<String>>> given;
 
         /** @param reply null: nothing to wait for (no events, or Redis is being skipped) */
         private Read(List<String> eventIds, RedisFuture<List<Object>> reply) {
+            this(eventIds, reply, null);
+        }
+
+        private Read(
+                List<String> eventIds,
+                RedisFuture<List<Object>> reply,
+                CompletableFuture<Map<String, Set<String>>> given) {
             this.eventIds = eventIds;
             this.reply = reply;
+            this.given = given;
         }
 
         /**
@@ -108,6 +122,9 @@ public class Ledger {
          * answer within the timeout or failed. Never completes exceptionally.
          */
         public CompletableFuture<Map<String, Set<String>>> answer() {
+            if (given != null) {
+                return given;
+            }
             if (reply == null) {
                 return CompletableFuture.completedFuture(Map.of());
             }
