@@ -53,6 +53,9 @@ public abstract class Lane implements Leg.Destination {
     private final Map<Leg.OrderingKey, ArrayDeque<Leg>> waiting = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private int inFlight;
+    /** Legs failed past their policy whose dead letter is not written yet. */
+    private int awaitingDeadLetter;
+
     private long outageUntil;
     private int outageFailures;
     private volatile boolean available = true;
@@ -176,7 +179,7 @@ public abstract class Lane implements Leg.Destination {
         lock.lock();
         try {
             int parked = waiting.values().stream().mapToInt(ArrayDeque::size).sum();
-            return ready.size() + retries.size() + inFlight + parked;
+            return ready.size() + retries.size() + inFlight + parked + awaitingDeadLetter;
         } finally {
             lock.unlock();
         }
@@ -291,14 +294,23 @@ public abstract class Lane implements Leg.Destination {
                         leg.attempts(),
                         describe(cause));
             }
-            deadLetters.submit(DeadLetter.of(leg, deadLetters, resolved -> {
+            lock.lock();
+            try {
+                awaitingDeadLetter++;
+            } finally {
+                lock.unlock();
+            }
+            deadLetters.submit(DeadLetter.of(leg, deadLetters, letter -> {
                 lock.lock();
                 try {
+                    awaitingDeadLetter--;
                     releaseKey(leg);
                 } finally {
                     lock.unlock();
                 }
-                leg.resolve(Leg.Outcome.DEAD_LETTERED);
+                // a dead letter dropped with its partition was never written: the leg is not done either,
+                // and must not reach the ledger as done (the new owner delivers or dead-letters it)
+                leg.resolve(letter.outcome() == Leg.Outcome.DROPPED ? Leg.Outcome.DROPPED : Leg.Outcome.DEAD_LETTERED);
             }));
         }
     }

@@ -125,7 +125,11 @@ public final class ChatEvent {
         if (legs == null || legs.isBlank()) {
             return null;
         }
-        return java.util.Set.of(legs.split(","));
+        // a hand-written header may repeat a name or put spaces after the commas
+        return java.util.Arrays.stream(legs.split(","))
+                .map(String::trim)
+                .filter(name -> !name.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** The parsed JSON body as the route first saw it (used to recognise an unchanged body); null after the route. */

@@ -120,6 +120,16 @@ class DispatcherTest {
     }
 
     @Test
+    void aHandWrittenRedriveHeaderWithSpacesAndRepeatsNamesItsLegs() {
+        ChatEvent redriven = event("evt-1", 0, RABBIT + "," + RABBIT + ", " + BULL);
+
+        dispatcher.dispatch(List.of(redriven), answered(Map.of()), completed::add);
+
+        assertThat(rabbit.submitted).containsExactly(leg(redriven, RABBIT));
+        assertThat(bull.submitted).containsExactly(leg(redriven, BULL));
+    }
+
+    @Test
     void droppedLegsAreNotRecorded() {
         ChatEvent event = event("evt-1", 0, null);
 

@@ -125,6 +125,8 @@ class LaneTest {
 
         eventually().until(() -> dlq.held.size() == 1);
         Leg letterLeg = dlq.held.peek();
+        // first waits for its dead letter, second behind it: both still count
+        assertThat(lane.backlog()).isEqualTo(2);
 
         // three tries, spaced by the policy (5 ms, then 10 ms; the lane counts whole milliseconds)
         List<Long> tries = lane.sendNanos(first);
@@ -162,6 +164,27 @@ class LaneTest {
         assertThat(lane.sendNanos(second)).hasSize(1);
         assertThat(completed).containsExactlyInAnyOrder(first.event(), second.event(), otherKey.event());
         assertThat(lane.violations).isEmpty();
+    }
+
+    @Test
+    void aDeadLetterDroppedWithItsPartitionLeavesItsLegDroppedNotDone() {
+        ScriptedLane lane = lane("rabbit", 10, 10);
+        ScriptedLane dlq = lane("dlq", 10, 10);
+        lane.deadLetterTo(dlq);
+        Leg refused = leg(lane, "rabbitmq:q", "conv-1", 0, ONE_TRY);
+        lane.script = leg -> Answer.REJECT;
+        lane.submit(refused);
+        lane.start();
+        eventually().until(() -> dlq.backlog() == 1); // the dead letter waits: its lane is not started
+        refused.event().abandon(); // the partition moved to another consumer meanwhile
+        dlq.start();
+
+        eventually().until(refused::isResolved);
+        assertThat(refused.outcome())
+                .as("never written to the dead-letter topic, so not done: the ledger must not skip it")
+                .isEqualTo(Leg.Outcome.DROPPED);
+        assertThat(dlq.batches).isEmpty();
+        assertThat(lane.backlog()).isZero();
     }
 
     @Test
