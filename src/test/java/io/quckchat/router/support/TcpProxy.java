@@ -58,11 +58,21 @@ public final class TcpProxy implements AutoCloseable {
         while (!listening.isClosed()) {
             try {
                 Socket client = listening.accept();
-                Socket upstream = new Socket(targetHost, targetPort);
+                Socket upstream;
+                synchronized (this) {
+                    // An accept() blocked while cut() closed the listening socket can still return a
+                    // connection made just after the cut (the socket is really closed only when the
+                    // call returns): a router reconnecting at once got through a "cut" proxy.
+                    if (server != listening) {
+                        closeQuietly(client);
+                        return;
+                    }
+                    upstream = new Socket(targetHost, targetPort);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                }
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
-                sockets.add(client);
-                sockets.add(upstream);
                 pipe(client, upstream);
                 pipe(upstream, client);
             } catch (IOException e) {
