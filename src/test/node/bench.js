@@ -4,7 +4,7 @@
 //   the Java bullmq component (BullMqClient.add sequential and from threads, the Camel
 //   bullmq: endpoint, pipelined BullMqClient.addAll).
 // Java times itself inside its JVM; the job, its data and options are the same everywhere
-// (CONTRACT §5 defaults). Every variant runs once to warm up, then ROUNDS times, the variants
+// (docs/contract.md §5 defaults). Every variant runs once to warm up, then ROUNDS times, the variants
 // interleaved round by round so background load hits them alike; the table shows the median
 // and the best round. Usage: ./bench.sh [jobs per variant] [major] [rounds].
 

@@ -8,7 +8,7 @@ import org.apache.camel.spi.UriParams;
 /**
  * The options of a {@code bullmq:<queue>} endpoint: the job name and the job options every message
  * gets unless a header overrides them ({@link BullMqConstants}). Defaults are the router's
- * (CONTRACT §5): 3 attempts, exponential backoff from 1000 ms, completed jobs kept a day (at most
+ * (docs/contract.md §5): 3 attempts, exponential backoff from 1000 ms, completed jobs kept a day (at most
  * 10000), failed jobs kept a week.
  */
 @UriParams

@@ -57,7 +57,7 @@ public final class BullMqJobOptions {
     }
 
     /**
-     * The router's defaults (CONTRACT §5): {@code attempts: 3}, exponential backoff of 1000 ms,
+     * The router's defaults (docs/contract.md §5): {@code attempts: 3}, exponential backoff of 1000 ms,
      * {@code removeOnComplete: {age: 86400, count: 10000}}, {@code removeOnFail: {age: 604800}}.
      */
     public static BullMqJobOptions defaults() {

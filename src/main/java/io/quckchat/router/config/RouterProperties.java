@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Every setting of the router, bound from {@code config/application.yml}, which maps the
- * environment variables of CONTRACT §2 onto these names. {@link #validate()} runs before any
+ * environment variables of docs/contract.md §2 onto these names. {@link #validate()} runs before any
  * bean is created (see {@link SettingsValidator}), so a bad value stops start-up with one line
  * naming the setting instead of a stack trace from whichever client touched it first.
  */
@@ -48,7 +48,7 @@ public record RouterProperties(
     }
 
     public record Rabbitmq(String url, String queuePrefix, String exchange, int maxUnconfirmed) {
-        /** {@code <prefix>.<name>}, CONTRACT §4. */
+        /** {@code <prefix>.<name>}, docs/contract.md §4. */
         public String queueName(String shortName) {
             return queuePrefix + "." + shortName;
         }
@@ -70,7 +70,7 @@ public record RouterProperties(
         }
     }
 
-    /** The HTTP ingress, {@code /api/v1/events} (CONTRACT §7, docs/ingress.md). */
+    /** The HTTP ingress, {@code /api/v1/events} (docs/contract.md §7, docs/ingress.md). */
     public record Ingress(
             /** Callers allowed to post: a name (becomes ce_source), a bearer token, and the topics it may post to. */
             List<Token> tokens,
@@ -104,7 +104,7 @@ public record RouterProperties(
         }
     }
 
-    /** Retry and dead-letter policy of the destination legs (CONTRACT §8). */
+    /** Retry and dead-letter policy of the destination legs (docs/contract.md §8). */
     public record Delivery(
             /** Attempts of a leg that failed permanently before it is dead-lettered. */
             int attempts,

@@ -7,7 +7,7 @@ import java.util.Map;
 /** Small checks shared by the validation of {@link RouterProperties}. */
 final class Settings {
 
-    /** The environment variables of CONTRACT §2, by the property they feed. */
+    /** The environment variables of docs/contract.md §2, by the property they feed. */
     private static final Map<String, String> ENVIRONMENT = Map.ofEntries(
             Map.entry("quckchat.kafka.brokers", "KAFKA_BROKERS"),
             Map.entry("quckchat.kafka.client-id", "KAFKA_CLIENT_ID"),

@@ -30,7 +30,7 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * The per-leg delivery ledger (CONTRACT §8), shared by all replicas through Redis: one hash per
+ * The per-leg delivery ledger (docs/contract.md §8), shared by all replicas through Redis: one hash per
  * event, {@code <prefix>:<eventId>}, field = leg name, value = how it ended, expiring after the
  * configured TTL. Before an event's legs are sent the ledger is read, and legs already done are
  * skipped; so a replay after a crash or rebalance, or an event produced twice with one

@@ -12,7 +12,7 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * One event read from Kafka on its way through the router: where it came from, its identity
- * (CONTRACT §3), the legs the fan-out route gave it, and whether every leg is done.
+ * (docs/contract.md §3), the legs the fan-out route gave it, and whether every leg is done.
  *
  * <p>The route runs on the consumer thread and only <em>collects</em> legs; the legs are delivered
  * afterwards by the delivery lanes. The event is complete, and its offset may be committed, once

@@ -1,6 +1,6 @@
 package io.quckchat.router.fanout;
 
-/** Names of headers the router reads from Kafka and writes to RabbitMQ (CONTRACT §3, §4). */
+/** Names of headers the router reads from Kafka and writes to RabbitMQ (docs/contract.md §3, §4). */
 public final class EventHeaders {
 
     /** CloudEvents Kafka binding: the event id. */

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Attempts and capped exponential backoff with jitter for a leg (CONTRACT §8). The fan-out route
+ * Attempts and capped exponential backoff with jitter for a leg (docs/contract.md §8). The fan-out route
  * configuration attaches it to every event; sinks hand it to their legs.
  *
  * @param attempts tries of a leg that its destination rejects, before it is dead-lettered

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
 /**
- * The Kafka record key of an event, as QuckChat's producers set it (CONTRACT §3): {@code
+ * The Kafka record key of an event, as QuckChat's producers set it (docs/contract.md §3): {@code
  * conversationId} for message, conversation and call events, {@code userId} for user and
  * notification events. Other topic families need an explicit key.
  */

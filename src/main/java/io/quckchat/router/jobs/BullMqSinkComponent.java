@@ -9,7 +9,7 @@ import org.apache.camel.support.DefaultComponent;
 
 /**
  * {@code bullmq-sink:<queue>?jobName=…}: in a fan-out route, a BullMQ job for the queue, with the
- * job options of CONTRACT §5 (attempts 3, exponential backoff 1 s, retention a day / a week),
+ * job options of docs/contract.md §5 (attempts 3, exponential backoff 1 s, retention a day / a week),
  * overridable per route. See docs/sinks.md.
  */
 public class BullMqSinkComponent extends DefaultComponent {

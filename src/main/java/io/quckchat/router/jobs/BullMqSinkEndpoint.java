@@ -16,7 +16,7 @@ import org.apache.camel.spi.UriPath;
 
 /**
  * {@code bullmq-sink:<queue>}: a BullMQ job of the fan-out. Its id is {@code
- * <eventId>.<jobName>} (plus {@code .<index>} inside a split), the event id escaped as CONTRACT
+ * <eventId>.<jobName>} (plus {@code .<index>} inside a split), the event id escaped as docs/contract.md
  * §5 says, so a redelivered event never creates a second job.
  */
 @UriEndpoint(

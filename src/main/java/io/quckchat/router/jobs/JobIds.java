@@ -1,6 +1,6 @@
 package io.quckchat.router.jobs;
 
-/** Custom BullMQ job ids of the router (CONTRACT §5). */
+/** Custom BullMQ job ids of the router (docs/contract.md §5). */
 public final class JobIds {
 
     private JobIds() {}

@@ -9,7 +9,7 @@ import org.apache.camel.support.DefaultComponent;
 /**
  * {@code rabbitmq-sink:<queue>}: in a fan-out route, delivers the current body as a task to the
  * RabbitMQ queue {@code <RABBITMQ_QUEUE_PREFIX>.<queue>} through the {@code RABBITMQ_EXCHANGE}
- * topic exchange (routing key {@code <queue>}), with the message properties of CONTRACT §4.
+ * topic exchange (routing key {@code <queue>}), with the message properties of docs/contract.md §4.
  * See docs/sinks.md.
  */
 public class RabbitMqSinkComponent extends DefaultComponent {

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The exchange and queues the routes publish to (CONTRACT §4): a durable topic exchange and, for
+ * The exchange and queues the routes publish to (docs/contract.md §4): a durable topic exchange and, for
  * each queue a route names, a durable queue {@code <prefix>.<name>} bound with routing key
  * {@code <name>}. Declared at start-up, after every reconnect, and again when a publish comes back
  * unroutable (someone deleted a queue or binding).

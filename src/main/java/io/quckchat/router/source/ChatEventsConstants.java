@@ -3,7 +3,7 @@ package io.quckchat.router.source;
 /** Headers that the {@code chat-events} consumer sets on every exchange. */
 public final class ChatEventsConstants {
 
-    /** The event id (CONTRACT §3): {@code ce_id}, else {@code <topic>-<partition>-<offset>}. */
+    /** The event id (docs/contract.md §3): {@code ce_id}, else {@code <topic>-<partition>-<offset>}. */
     public static final String EVENT_ID = "QuckChatEventId";
 
     public static final String TOPIC = "QuckChatTopic";

@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ComposeFileTest {
 
-    /** CONTRACT §2, plus the admin password the admin surfaces need. */
+    /** docs/contract.md §2, plus the admin password the admin surfaces need. */
     private static final List<String> ROUTER_VARIABLES = List.of(
             "KAFKA_BROKERS",
             "KAFKA_CLIENT_ID",

@@ -142,7 +142,7 @@ class FanoutIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void eventYieldsExactlyItsDeliveries(Case row) throws Exception {
-        // An id with ':' and '%' also checks the job id escaping of CONTRACT §5.
+        // An id with ':' and '%' also checks the job id escaping of docs/contract.md §5.
         String eventId = "evt:" + UUID.randomUUID() + "%";
         String jobIdBase = eventId.replace("%", "%25").replace(":", "%3A");
         RecordMetadata sent = kafka.send(row.topic(), row.key(), row.event(), eventId);

@@ -132,7 +132,7 @@ class MessageSentFlowIT {
     }
 
     /**
-     * The delivery ledger (CONTRACT §8): once an event's legs are recorded, the same event produced
+     * The delivery ledger (docs/contract.md §8): once an event's legs are recorded, the same event produced
      * again (one {@code ce_id}) has nothing left to send; the next event on its key still goes out.
      */
     @Test

@@ -41,7 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The ingress through the running router's HTTP server into real Kafka and on through the
- * fan-out: every status code of issue 7 / CONTRACT §7, with its error body, and nothing published
+ * fan-out: every status code of docs/contract.md §7, with its error body, and nothing published
  * when a request is refused (the end offsets of every contract topic are unchanged).
  */
 class IngressIT {

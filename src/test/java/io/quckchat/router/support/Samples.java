@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The sample events of the contract (CONTRACT samples/), one per topic, in config/samples (shipped in the jar: the dashboard prefills them). */
+/** The sample events of the contract (docs/contract.md §3), one per topic, in config/samples (shipped in the jar: the dashboard prefills them). */
 public final class Samples {
 
     public static final List<String> TOPICS = TestBrokers.TOPICS;

@@ -32,7 +32,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class TestBrokers {
 
-    /** The source topics of CONTRACT §3. */
+    /** The source topics of docs/contract.md §3. */
     public static final List<String> TOPICS = List.of(
             "user.created",
             "user.updated",
