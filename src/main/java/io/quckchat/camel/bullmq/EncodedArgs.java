@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
  * An {@code EVALSHA} of the add script has about twenty arguments (the queue's keys, the job's
  * fields), and with the client compiler the router ships with ({@code config/jvm.options}), every
  * copy into a direct buffer also pays for {@code Unsafe.copyMemory}'s argument checks, which only the
- * optimising compiler inlines: about a third of the Redis I/O thread's CPU went there while the
- * router caught up on a backlog (docs/benchmark.md, step 15). Encoding into a heap array costs a
- * plain array copy per argument.
+ * optimising compiler inlines: that was the Redis I/O thread's largest cost while the router caught
+ * up on a backlog ("EncodedArgs" in docs/benchmark.md#where-the-time-went-and-what-was-fixed). Encoding into a heap array costs a plain
+ * array copy per argument.
  *
  * <p>Public for other script calls on the same connection (the router's delivery ledger sends its
  * batches with {@link #script}); standalone Redis: the arguments carry no key for cluster routing.

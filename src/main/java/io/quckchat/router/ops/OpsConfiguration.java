@@ -41,7 +41,7 @@ class OpsConfiguration {
      * Camel's route counts ({@code camel_routes_added}, {@code camel_routes_running}), told only of
      * route events. camel-micrometer-starter's own notifier (off in config/application.yml) was also
      * asked about every exchange event, which made Camel create and dispatch four events per routed
-     * event (about 3 % of the consumer thread, docs/benchmark.md step 17).
+     * event for nobody (measured in docs/benchmark.md#where-the-time-went-and-what-was-fixed, "exchange events").
      */
     @Bean
     MicrometerRouteEventNotifier routeEventNotifier(MeterRegistry registry, CamelContext camelContext) {

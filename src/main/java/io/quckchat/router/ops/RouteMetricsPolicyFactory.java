@@ -16,8 +16,8 @@ import org.apache.camel.spi.RoutePolicy;
  * and {@code quckchat_leg_failures_total} per route and destination, dead letters, and the end-to-end
  * {@code quckchat_event_latency_seconds}. Camel's route policy would count the same events again and
  * time only the route's step of collecting legs, at a cost the router pays per event: it builds a
- * property name with {@code String.format} twice per exchange (about 5 % of the consumer thread's CPU
- * and 1.8 KB per event in docs/benchmark.md, step 14). Every other route (HTTP ingress, schedules,
+ * property name with {@code String.format} twice per exchange (measured in
+ * docs/benchmark.md#where-the-time-went-and-what-was-fixed, "route policy"). Every other route (HTTP ingress, schedules,
  * dead-letter redrive) keeps Camel's route metrics; JMX statistics per route (Hawtio) cover all
  * routes.
  *

@@ -54,7 +54,7 @@ class RabbitMqConfiguration {
      * Declares exchange and queues once the routes have said which queues they use (when Camel has
      * started them). A Camel startup listener rather than a {@code CamelContextConfiguration}: for
      * those, camel-spring-boot registers an event notifier that is asked about every exchange event
-     * (about 2 % of the consumer thread's CPU, docs/benchmark.md step 17).
+     * (measured in docs/benchmark.md#where-the-time-went-and-what-was-fixed, "exchange events").
      */
     @Bean
     Object declareRabbitTopology(CamelContext camelContext, RabbitLane lane) throws Exception {

@@ -11,8 +11,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.EnrichDefinition;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.PollEnrichDefinition;
+import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SendDefinition;
+import org.apache.camel.model.ToDynamicDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -21,7 +26,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Checks route files without any broker: YAML syntax, every endpoint known and its options valid,
  * jq expressions that compile, every route with an id and an existing route configuration, and a
  * fan-out route's id equal to its file's stem and to its topic ({@code message.sent} →
- * {@code message-sent}). Run it with {@code ./mvnw -B -q compile exec:java@validate-routes}; it
+ * {@code message-sent}), and a fan-out route that sends anywhere but through its sinks. Run it with {@code ./mvnw -B -q compile exec:java@validate-routes}; it
  * prints one line per problem and exits 1 if there is any.
  */
 public final class RouteValidator {
@@ -108,8 +113,46 @@ public final class RouteValidator {
             if (!FanoutRouteConfiguration.ID.equals(configuration)) {
                 problems.add(file + ": fan-out route " + id + " must use routeConfigurationId: fanout");
             }
+            for (String uri : producerUris(route)) {
+                String scheme = uri.replaceFirst("^([A-Za-z0-9+.-]+):.*$", "$1");
+                if (!FANOUT_SINKS.contains(scheme)) {
+                    problems.add(file + ": fan-out route " + id + " sends to " + uri + " itself; a fan-out route"
+                            + " delivers through its sinks (" + String.join(", ", FANOUT_SINKS) + "), which the"
+                            + " router delivers after the route with retries, per-key order and the ledger. A"
+                            + " stock producer here sends during the route, outside all of that (duplicates on"
+                            + " replay, the whole event dead-lettered when it fails): see docs/architecture.md");
+                }
+            }
         }
         return problems;
+    }
+
+    /**
+     * What a fan-out route may send to: the sinks, which hand legs to the lanes (docs/architecture.md),
+     * and {@code log:}, which sends nothing anywhere.
+     */
+    static final List<String> FANOUT_SINKS = List.of("rabbitmq-sink", "bullmq-sink", "log");
+
+    /** Every endpoint a route sends to: to, toD, wireTap, enrich and pollEnrich, as written. */
+    private static List<String> producerUris(RouteDefinition route) {
+        List<String> uris = new ArrayList<>();
+        for (SendDefinition<?> send :
+                ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), SendDefinition.class)) {
+            uris.add(send.getEndpointUri());
+        }
+        for (ToDynamicDefinition send :
+                ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), ToDynamicDefinition.class)) {
+            uris.add(send.getUri());
+        }
+        for (EnrichDefinition enrich :
+                ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), EnrichDefinition.class)) {
+            uris.add("enrich:" + enrich.getExpression());
+        }
+        for (PollEnrichDefinition enrich :
+                ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), PollEnrichDefinition.class)) {
+            uris.add("pollEnrich:" + enrich.getExpression());
+        }
+        return uris;
     }
 
     private static List<Path> files(Path directory) throws IOException {

@@ -29,7 +29,15 @@ class RouteValidatorTest {
                         p -> assertThat(p).contains("user-online.camel.yaml").contains("use user-online"))
                 .anySatisfy(
                         p -> assertThat(p).contains("user-updated.camel.yaml").contains("Illegal syntax"))
-                .anySatisfy(p -> assertThat(p).contains("wrong-name.camel.yaml").contains("no-such-component"));
+                .anySatisfy(p -> assertThat(p).contains("wrong-name.camel.yaml").contains("no-such-component"))
+                .anySatisfy(p -> assertThat(p)
+                        .contains("message-reaction.camel.yaml: fan-out route message-reaction sends to"
+                                + " spring-rabbitmq:quckchat.events?routingKey=notifications itself"))
+                .anySatisfy(p -> assertThat(p)
+                        .contains("message-reaction.camel.yaml: fan-out route message-reaction sends to"
+                                + " kafka:${header.target} itself"))
+                .noneSatisfy(p -> assertThat(p).contains("sends to rabbitmq-sink"))
+                .noneSatisfy(p -> assertThat(p).contains("sends to log"));
     }
 
     @Test
