@@ -1,19 +1,20 @@
 package io.quckchat.router.deadletter;
 
 import io.quckchat.router.config.KafkaClients;
-import io.quckchat.router.delivery.DeadLetter;
+import io.quckchat.router.delivery.DeadLetterSink;
 import io.quckchat.router.delivery.Lane;
-import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.LogContext;
+import io.quckchat.router.event.RetryPolicy;
 import io.quckchat.router.fanout.EventRejecter;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.LogContext;
-import io.quckchat.router.fanout.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -31,7 +32,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * with as many partitions as its source. A dead letter that cannot be written is retried without
  * limit: giving up would lose the event.
  */
-public class DeadLetterLane extends Lane implements EventRejecter {
+public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSink {
 
     public static final String SUFFIX = ".dlq";
 
@@ -44,6 +45,12 @@ public class DeadLetterLane extends Lane implements EventRejecter {
         super("dead-letter", outagePolicy, 1000, 200);
         this.clients = clients;
         this.policy = outagePolicy;
+    }
+
+    /** Writes the dead letter of a leg a lane gave up on. */
+    @Override
+    public void deadLetter(Leg failed, Consumer<Leg> whenDone) {
+        submit(DeadLetter.of(failed, this, whenDone));
     }
 
     /** Replaces the legs of an event the route could not handle by its dead letter. */

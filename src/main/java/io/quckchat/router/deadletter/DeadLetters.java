@@ -1,8 +1,7 @@
 package io.quckchat.router.deadletter;
 
 import io.quckchat.router.config.KafkaClients;
-import io.quckchat.router.delivery.DeadLetter;
-import io.quckchat.router.fanout.EventHeaders;
+import io.quckchat.router.event.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.quckchat.router.delivery;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.resource.Delay;
 import io.quckchat.router.config.RouterProperties;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.RetryPolicy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,7 +1,7 @@
 package io.quckchat.router.delivery;
 
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.Leg;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
 
 /** What metrics see of the delivery machinery. Every method is called on a hot path: keep it cheap. */
 public interface DeliveryObserver {

@@ -1,7 +1,7 @@
 package io.quckchat.router.delivery;
 
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.Leg;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package io.quckchat.router.delivery;
 
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.LogContext;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.LogContext;
+import io.quckchat.router.event.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public abstract class Lane implements Leg.Destination {
     private volatile String lastProblem;
     private volatile Thread worker;
     private volatile boolean running;
-    private Leg.Destination deadLetters;
+    private DeadLetterSink deadLetters;
     private volatile DeliveryObserver observer = DeliveryObserver.NONE;
 
     private record Retry(Leg leg, long due) {}
@@ -95,7 +95,7 @@ public abstract class Lane implements Leg.Destination {
     }
 
     /** Where legs go that failed past their policy. Not set for the dead-letter lane itself. */
-    public void deadLetterTo(Leg.Destination deadLetters) {
+    public void deadLetterTo(DeadLetterSink deadLetters) {
         this.deadLetters = deadLetters;
     }
 
@@ -300,7 +300,7 @@ public abstract class Lane implements Leg.Destination {
             } finally {
                 lock.unlock();
             }
-            deadLetters.submit(DeadLetter.of(leg, deadLetters, letter -> {
+            deadLetters.deadLetter(leg, letter -> {
                 lock.lock();
                 try {
                     awaitingDeadLetter--;
@@ -311,7 +311,7 @@ public abstract class Lane implements Leg.Destination {
                 // a dead letter dropped with its partition was never written: the leg is not done either,
                 // and must not reach the ledger as done (the new owner delivers or dead-letters it)
                 leg.resolve(letter.outcome() == Leg.Outcome.DROPPED ? Leg.Outcome.DROPPED : Leg.Outcome.DEAD_LETTERED);
-            }));
+            });
         }
     }
 

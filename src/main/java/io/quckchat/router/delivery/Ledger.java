@@ -8,7 +8,7 @@ import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandType;
 import io.quckchat.camel.bullmq.EncodedArgs;
-import io.quckchat.router.fanout.Leg;
+import io.quckchat.router.event.Leg;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

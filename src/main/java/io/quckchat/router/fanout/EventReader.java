@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.RetryPolicy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

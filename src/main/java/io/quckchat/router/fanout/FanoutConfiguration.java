@@ -1,5 +1,6 @@
 package io.quckchat.router.fanout;
 
+import io.quckchat.router.event.RetryPolicy;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

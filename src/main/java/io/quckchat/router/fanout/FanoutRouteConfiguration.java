@@ -1,5 +1,7 @@
 package io.quckchat.router.fanout;
 
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.RetryPolicy;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 

@@ -1,5 +1,8 @@
 package io.quckchat.router.fanout;
 
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;

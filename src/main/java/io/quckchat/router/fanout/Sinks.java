@@ -1,6 +1,8 @@
 package io.quckchat.router.fanout;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 

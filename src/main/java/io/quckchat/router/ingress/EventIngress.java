@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quckchat.router.fanout.EventHeaders;
+import io.quckchat.router.event.EventHeaders;
 import io.quckchat.router.fanout.InvalidEventException;
 import io.quckchat.router.fanout.JsonSchemas;
 import jakarta.servlet.http.HttpServletRequest;

@@ -4,8 +4,8 @@ import io.quckchat.camel.bullmq.BullMqAddResult;
 import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.camel.bullmq.BullMqJob;
 import io.quckchat.router.delivery.Lane;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.quckchat.router.jobs;
 
 import io.quckchat.camel.bullmq.BullMqConfiguration;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;

@@ -1,13 +1,22 @@
 package io.quckchat.router.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quckchat.camel.bullmq.BullMqClient;
+import io.quckchat.camel.bullmq.BullMqComponent;
+import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.router.deadletter.DeadLetterLane;
 import io.quckchat.router.delivery.OutagePolicy;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.RetryPolicy;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
-/** The fan-out's BullMQ side: the job lane, the {@code bullmq-sink} and {@code schedule-sink} components. */
+/**
+ * The fan-out's BullMQ side: the job lane, the {@code bullmq-sink} and {@code schedule-sink}
+ * components, and the BullMQ client they write with.
+ */
 @Configuration(proxyBeanMethods = false)
 class JobsConfiguration {
 
@@ -31,5 +40,33 @@ class JobsConfiguration {
     @Bean
     SchedulesRouteConfiguration schedulesRouteConfiguration() {
         return new SchedulesRouteConfiguration();
+    }
+
+    /**
+     * The BullMQ job writer and reader on the router's Redis connection, and the {@code bullmq} Camel
+     * component (registered under its scheme, so {@code bullmq:<queue>} resolves to it). Nested so
+     * that they can be started alone ({@code BullMqClientsIT}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class BullMqClients {
+
+        @Bean
+        BullMqClient bullMqClient(
+                RedisConnectionFactory redis, @Value("${quckchat.bullmq.prefix:bull}") String prefix) {
+            return new BullMqClient(redis, prefix);
+        }
+
+        @Bean
+        BullMqQueues bullMqQueues(
+                RedisConnectionFactory redis, @Value("${quckchat.bullmq.prefix:bull}") String prefix) {
+            return new BullMqQueues(redis, prefix);
+        }
+
+        @Bean("bullmq")
+        BullMqComponent bullMqComponent(BullMqClient client, ObjectProvider<ObjectMapper> objectMapper) {
+            BullMqComponent component = new BullMqComponent(client);
+            objectMapper.ifUnique(component::setObjectMapper);
+            return component;
+        }
     }
 }

@@ -9,7 +9,7 @@ import io.quckchat.router.config.KafkaClients;
 import io.quckchat.router.delivery.Lane;
 import io.quckchat.router.jobs.BullMqSinkComponent;
 import io.quckchat.router.jobs.ScheduleSinkComponent;
-import io.quckchat.router.rabbitmq.RabbitTopology;
+import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import io.quckchat.router.source.ChatEventSource;
 import java.util.List;
 import java.util.Set;
@@ -90,7 +90,7 @@ class OpsConfiguration {
     QueueDepths queueDepths(
             MeterRegistry registry,
             ConnectionFactory rabbitClientFactory,
-            RabbitTopology topology,
+            RabbitMqTopology topology,
             BullMqQueues bullMqQueues,
             BullMqSinkComponent jobSinks,
             ScheduleSinkComponent scheduleSinks,

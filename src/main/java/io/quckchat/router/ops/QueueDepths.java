@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.camel.bullmq.BullMqState;
-import io.quckchat.router.rabbitmq.RabbitTopology;
+import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +43,7 @@ public class QueueDepths implements AutoCloseable {
 
     private final MeterRegistry registry;
     private final ConnectionFactory rabbit;
-    private final RabbitTopology topology;
+    private final RabbitMqTopology topology;
     private final BullMqQueues jobs;
     private final Supplier<Set<String>> jobQueues;
     private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
@@ -69,7 +69,7 @@ public class QueueDepths implements AutoCloseable {
             MeterRegistry registry,
             Supplier<Map<TopicPartition, Long>> consumerLag,
             ConnectionFactory rabbit,
-            RabbitTopology topology,
+            RabbitMqTopology topology,
             BullMqQueues jobs,
             Supplier<Set<String>> jobQueues) {
         this.registry = registry;

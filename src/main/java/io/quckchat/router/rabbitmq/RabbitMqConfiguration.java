@@ -4,7 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.deadletter.DeadLetterLane;
 import io.quckchat.router.delivery.OutagePolicy;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.RetryPolicy;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import javax.net.ssl.SSLContext;
@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 class RabbitMqConfiguration {
 
     @Bean
-    RabbitTopology rabbitTopology(RouterProperties properties) {
-        return new RabbitTopology(properties.rabbitmq());
+    RabbitMqTopology rabbitTopology(RouterProperties properties) {
+        return new RabbitMqTopology(properties.rabbitmq());
     }
 
     /** The plain Java client's factory for RABBITMQ_URL (publisher, topology and depth connections). */
@@ -29,13 +29,13 @@ class RabbitMqConfiguration {
     }
 
     @Bean
-    RabbitLane rabbitLane(
+    RabbitMqLane rabbitLane(
             ConnectionFactory rabbitClientFactory,
             RouterProperties properties,
-            RabbitTopology topology,
+            RabbitMqTopology topology,
             OutagePolicy outage,
             DeadLetterLane deadLetters) {
-        RabbitLane lane = new RabbitLane(
+        RabbitMqLane lane = new RabbitMqLane(
                 rabbitClientFactory,
                 topology,
                 outage.backoff(),
@@ -46,7 +46,8 @@ class RabbitMqConfiguration {
     }
 
     @Bean("rabbitmq-sink")
-    RabbitMqSinkComponent rabbitMqSinkComponent(RabbitLane lane, RabbitTopology topology, RetryPolicy legRetryPolicy) {
+    RabbitMqSinkComponent rabbitMqSinkComponent(
+            RabbitMqLane lane, RabbitMqTopology topology, RetryPolicy legRetryPolicy) {
         return new RabbitMqSinkComponent(lane, topology, legRetryPolicy);
     }
 
@@ -57,7 +58,7 @@ class RabbitMqConfiguration {
      * (measured in docs/benchmark.md#where-the-time-went-and-what-was-fixed, "exchange events").
      */
     @Bean
-    Object declareRabbitTopology(CamelContext camelContext, RabbitLane lane) throws Exception {
+    Object declareRabbitTopology(CamelContext camelContext, RabbitMqLane lane) throws Exception {
         StartupListener declare = new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {}

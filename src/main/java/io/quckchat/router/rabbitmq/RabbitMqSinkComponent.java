@@ -1,7 +1,7 @@
 package io.quckchat.router.rabbitmq;
 
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
@@ -15,14 +15,14 @@ import org.apache.camel.support.DefaultComponent;
 public class RabbitMqSinkComponent extends DefaultComponent {
 
     private final Leg.Destination lane;
-    private final RabbitTopology topology;
+    private final RabbitMqTopology topology;
     private final RetryPolicy defaultPolicy;
 
     /**
-     * @param lane where the legs go when the event is dispatched: the {@link RabbitLane}, or a
+     * @param lane where the legs go when the event is dispatched: the {@link RabbitMqLane}, or a
      *     route sandbox's stand-in that never sends
      */
-    public RabbitMqSinkComponent(Leg.Destination lane, RabbitTopology topology, RetryPolicy defaultPolicy) {
+    public RabbitMqSinkComponent(Leg.Destination lane, RabbitMqTopology topology, RetryPolicy defaultPolicy) {
         this.lane = lane;
         this.topology = topology;
         this.defaultPolicy = defaultPolicy;
@@ -44,7 +44,7 @@ public class RabbitMqSinkComponent extends DefaultComponent {
         return lane;
     }
 
-    RabbitTopology topology() {
+    RabbitMqTopology topology() {
         return topology;
     }
 

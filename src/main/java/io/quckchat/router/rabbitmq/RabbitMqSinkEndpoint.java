@@ -1,8 +1,8 @@
 package io.quckchat.router.rabbitmq;
 
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import io.quckchat.router.fanout.SinkEndpoint;
 import io.quckchat.router.fanout.Sinks;
 import org.apache.camel.Category;
@@ -50,7 +50,7 @@ public class RabbitMqSinkEndpoint extends SinkEndpoint {
     @Override
     protected Leg leg(Exchange exchange, ChatEvent event, Integer index, byte[] payload, RetryPolicy policy) {
         RabbitMqSinkComponent component = getComponent();
-        RabbitTask task = new RabbitTask(
+        RabbitMqTask task = new RabbitMqTask(
                 component.topology().queueName(queue), queue, Sinks.indexed(event.id() + messageIdSuffix, ".", index));
         return new Leg(event, component.lane(), Sinks.indexed(legName, "#", index), payload, task, policy);
     }

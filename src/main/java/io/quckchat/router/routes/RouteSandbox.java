@@ -3,13 +3,13 @@ package io.quckchat.router.routes;
 import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.camel.bullmq.BullMqComponent;
 import io.quckchat.camel.bullmq.BullMqJob;
-import io.quckchat.router.delivery.DeadLetter;
-import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.deadletter.DeadLetter;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import io.quckchat.router.fanout.EventReader;
 import io.quckchat.router.fanout.EventSchemas;
 import io.quckchat.router.fanout.FanoutRouteConfiguration;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
 import io.quckchat.router.jobs.BullMqSinkComponent;
 import io.quckchat.router.jobs.BullMqSinkEndpoint;
 import io.quckchat.router.jobs.ScheduleSinkComponent;
@@ -17,7 +17,7 @@ import io.quckchat.router.jobs.ScheduleSinkEndpoint;
 import io.quckchat.router.jobs.SchedulesRouteConfiguration;
 import io.quckchat.router.rabbitmq.RabbitMqSinkComponent;
 import io.quckchat.router.rabbitmq.RabbitMqSinkEndpoint;
-import io.quckchat.router.rabbitmq.RabbitTopology;
+import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import io.quckchat.router.source.ChatEventRoutes;
 import io.quckchat.router.source.ChatEventsComponent;
 import io.quckchat.router.source.ChatEventsConsumer;
@@ -75,7 +75,7 @@ public final class RouteSandbox implements ChatEventRoutes {
     private static final String SLOT_JOBS = "QuckChatSandboxSlotJobs";
 
     /** What the sinks need to build their legs: the router's settings, no connection. */
-    public record Parts(RabbitTopology topology, BullMqClient jobs, EventSchemas schemas, RetryPolicy policy) {}
+    public record Parts(RabbitMqTopology topology, BullMqClient jobs, EventSchemas schemas, RetryPolicy policy) {}
 
     private final CamelContext context;
     private final Parts parts;

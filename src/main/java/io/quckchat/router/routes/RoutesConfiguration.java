@@ -3,9 +3,9 @@ package io.quckchat.router.routes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.router.config.RouterProperties;
+import io.quckchat.router.event.RetryPolicy;
 import io.quckchat.router.fanout.EventSchemas;
-import io.quckchat.router.fanout.RetryPolicy;
-import io.quckchat.router.rabbitmq.RabbitTopology;
+import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +26,7 @@ class RoutesConfiguration {
             EventSchemas schemas,
             RetryPolicy legRetryPolicy) {
         // its own topology (the router's declares what the live routes need), the router's settings
-        RabbitTopology topology = new RabbitTopology(properties.rabbitmq());
+        RabbitMqTopology topology = new RabbitMqTopology(properties.rabbitmq());
         return new RouteSimulator(
                 camelContext, environment, new RouteSandbox.Parts(topology, bullMqClient, schemas, legRetryPolicy));
     }

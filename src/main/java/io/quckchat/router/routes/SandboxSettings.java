@@ -2,9 +2,9 @@ package io.quckchat.router.routes;
 
 import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.router.config.RouterProperties;
+import io.quckchat.router.event.RetryPolicy;
 import io.quckchat.router.fanout.EventSchemas;
-import io.quckchat.router.fanout.RetryPolicy;
-import io.quckchat.router.rabbitmq.RabbitTopology;
+import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ public final class SandboxSettings {
 
     /** The sink parts of these settings: queue prefix and exchange, BullMQ prefix, leg retry policy. */
     public static RouteSandbox.Parts parts(Environment settings, EventSchemas schemas) {
-        RabbitTopology topology = new RabbitTopology(new RouterProperties.Rabbitmq(
+        RabbitMqTopology topology = new RabbitMqTopology(new RouterProperties.Rabbitmq(
                 settings.getProperty("quckchat.rabbitmq.url", "amqp://localhost"),
                 settings.getProperty("quckchat.rabbitmq.queue-prefix", "quckchat"),
                 settings.getProperty("quckchat.rabbitmq.exchange", "quckchat.events"),

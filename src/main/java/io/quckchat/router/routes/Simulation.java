@@ -9,15 +9,15 @@ import com.rabbitmq.client.AMQP;
 import io.quckchat.camel.bullmq.BullMqException;
 import io.quckchat.camel.bullmq.BullMqJob;
 import io.quckchat.camel.bullmq.BullMqJobPreview;
+import io.quckchat.router.deadletter.DeadLetter;
 import io.quckchat.router.deadletter.DeadLetterHeaders;
 import io.quckchat.router.deadletter.DeadLetterLane;
-import io.quckchat.router.delivery.DeadLetter;
-import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
 import io.quckchat.router.fanout.InvalidEventException;
-import io.quckchat.router.fanout.Leg;
 import io.quckchat.router.fanout.SchemaError;
-import io.quckchat.router.rabbitmq.RabbitLane;
-import io.quckchat.router.rabbitmq.RabbitTask;
+import io.quckchat.router.rabbitmq.RabbitMqLane;
+import io.quckchat.router.rabbitmq.RabbitMqTask;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public record Simulation(
         ObjectNode deadLetter = null;
         for (Leg leg : legs) {
             Object spec = leg.spec();
-            if (spec instanceof RabbitTask task) {
+            if (spec instanceof RabbitMqTask task) {
                 deliveries.add(rabbitmq(leg, task, parts));
             } else if (spec instanceof BullMqJob job) {
                 deliveries.add(bullmq(leg.name(), job, parts));
@@ -94,15 +94,15 @@ public record Simulation(
     }
 
     /** A RabbitMQ task: queue, routing, AMQP properties and headers, body. */
-    private static ObjectNode rabbitmq(Leg leg, RabbitTask task, RouteSandbox.Parts parts) {
-        AMQP.BasicProperties amqp = RabbitLane.properties(leg);
+    private static ObjectNode rabbitmq(Leg leg, RabbitMqTask task, RouteSandbox.Parts parts) {
+        AMQP.BasicProperties amqp = RabbitMqLane.properties(leg);
         ObjectNode node = JSON.createObjectNode();
         node.put("rabbitmq", task.routingKey());
         node.put("leg", leg.name());
         node.put("queue", task.queue());
         node.put("exchange", parts.topology().exchange());
         node.put("routingKey", task.routingKey());
-        node.put("mandatory", RabbitLane.MANDATORY);
+        node.put("mandatory", RabbitMqLane.MANDATORY);
         ObjectNode properties = node.putObject("properties");
         properties.put("message_id", amqp.getMessageId());
         properties.put("content_type", amqp.getContentType());

@@ -4,7 +4,7 @@ import io.quckchat.router.config.KafkaClients;
 import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.delivery.Dispatcher;
 import io.quckchat.router.delivery.Ledger;
-import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.event.ChatEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.quckchat.router.source;
 
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.LogContext;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.LogContext;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

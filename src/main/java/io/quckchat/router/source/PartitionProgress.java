@@ -1,6 +1,6 @@
 package io.quckchat.router.source;
 
-import io.quckchat.router.fanout.ChatEvent;
+import io.quckchat.router.event.ChatEvent;
 import java.util.ArrayDeque;
 
 /**

@@ -10,7 +10,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.TestBrokers;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +84,7 @@ final class DeliveryWatch implements AutoCloseable {
 
     /** Deletes everything the run left: its queues, exchange and Redis keys. */
     void cleanUp() {
-        try (RabbitProbe probe = new RabbitProbe(ns)) {
+        try (RabbitMqProbe probe = new RabbitMqProbe(ns)) {
             probe.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
         } catch (Exception e) {
             throw new IllegalStateException("Cannot clean up " + ns.id() + " in RabbitMQ", e);

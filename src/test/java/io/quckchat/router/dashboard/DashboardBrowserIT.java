@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
 import io.quckchat.router.support.TestBrokers;
@@ -115,7 +115,7 @@ class DashboardBrowserIT {
                 }
             }
             router.close();
-            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+            try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
             deleteTree(profile);

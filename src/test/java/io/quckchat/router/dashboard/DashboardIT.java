@@ -11,7 +11,7 @@ import io.quckchat.router.support.Http;
 import io.quckchat.router.support.JobWorker;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
@@ -72,7 +72,7 @@ class DashboardIT {
         if (redis != null) {
             redis.close();
         }
-        try (RabbitProbe cleanup = new RabbitProbe(NS)) {
+        try (RabbitMqProbe cleanup = new RabbitMqProbe(NS)) {
             cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
         } catch (Exception e) {
             // best effort
@@ -254,7 +254,7 @@ class DashboardIT {
             assertThat(disabled.getBeanNamesForType(QueueDashboard.class)).isEmpty();
         } finally {
             disabled.close();
-            try (RabbitProbe cleanup = new RabbitProbe(other)) {
+            try (RabbitMqProbe cleanup = new RabbitMqProbe(other)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
         }

@@ -11,7 +11,7 @@ import io.quckchat.router.support.Deliveries;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestReport;
@@ -45,7 +45,7 @@ class RedriveIT {
                 "--quckchat.delivery.attempts=2",
                 "--quckchat.delivery.initial-backoff=100ms");
         Http http = new Http(Integer.parseInt(router.getEnvironment().getProperty("local.server.port")));
-        try (RabbitProbe rabbit = new RabbitProbe(ns);
+        try (RabbitMqProbe rabbit = new RabbitMqProbe(ns);
                 KafkaProbe kafka = new KafkaProbe()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
             rabbit.listen("analytics");
@@ -156,7 +156,7 @@ class RedriveIT {
             if (squatter.isOpen()) {
                 squatter.close();
             }
-            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+            try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
         }

@@ -2,10 +2,10 @@ package io.quckchat.router.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.EventHeaders;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.EventHeaders;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -3,9 +3,10 @@ package io.quckchat.router.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.deadletter.DeadLetter;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -347,7 +348,7 @@ class LaneTest {
     }
 
     /** A destination that records what it is sent and answers each leg as scripted. */
-    static final class ScriptedLane extends Lane {
+    static final class ScriptedLane extends Lane implements DeadLetterSink {
 
         private record Send(Leg leg, long tick, long nanos) {}
 
@@ -373,6 +374,12 @@ class LaneTest {
 
         ScriptedLane(String name, int maxInFlight, int maxBatch) {
             super(name, OUTAGE, maxInFlight, maxBatch);
+        }
+
+        /** As the dead-letter lane does: the dead letter goes out as a leg of this lane. */
+        @Override
+        public void deadLetter(Leg failed, java.util.function.Consumer<Leg> whenDone) {
+            submit(DeadLetter.of(failed, this, whenDone));
         }
 
         @Override

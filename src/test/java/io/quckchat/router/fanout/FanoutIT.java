@@ -12,7 +12,7 @@ import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.camel.bullmq.BullMqState;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
 import io.quckchat.router.support.TestBrokers;
@@ -53,7 +53,7 @@ class FanoutIT {
     private static final List<Map<String, Object>> manifest = new ArrayList<>();
 
     private static ConfigurableApplicationContext router;
-    private static RabbitProbe rabbit;
+    private static RabbitMqProbe rabbit;
     private static KafkaProbe kafka;
     private static BullMqQueues jobs;
 
@@ -118,7 +118,7 @@ class FanoutIT {
         TestBrokers.get().startGroupAtEnd(NS.groupId(), Set.copyOf(TestBrokers.TOPICS));
         router = RouterApp.start(NS);
         jobs = router.getBean(BullMqQueues.class);
-        rabbit = new RabbitProbe(NS);
+        rabbit = new RabbitMqProbe(NS);
         await().atMost(Duration.ofSeconds(30)).until(() -> Stream.of(QUEUES).allMatch(rabbit::queueExists));
         rabbit.listen(QUEUES);
         kafka = new KafkaProbe();

@@ -7,7 +7,7 @@ import com.rabbitmq.client.Delivery;
 import io.quckchat.router.deadletter.DeadLetterHeaders;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
@@ -29,7 +29,7 @@ class MessageSentFlowIT {
 
     private static final Namespace NS = Namespace.random();
     private static ConfigurableApplicationContext router;
-    private static RabbitProbe rabbit;
+    private static RabbitMqProbe rabbit;
     private static KafkaProbe kafka;
 
     @BeforeAll
@@ -37,7 +37,7 @@ class MessageSentFlowIT {
         TestBrokers brokers = TestBrokers.get();
         brokers.startGroupAtEnd(NS.groupId(), Set.copyOf(TestBrokers.TOPICS));
         router = RouterApp.start(NS);
-        rabbit = new RabbitProbe(NS);
+        rabbit = new RabbitMqProbe(NS);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> rabbit.queueExists("notifications") && rabbit.queueExists("analytics"));
         rabbit.listen("notifications", "analytics");

@@ -10,7 +10,7 @@ import io.quckchat.router.fanout.InvalidEventException;
 import io.quckchat.router.rabbitmq.UnroutableException;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ class BadInputIT {
 
     private static final Namespace NS = Namespace.random();
     private static ConfigurableApplicationContext router;
-    private static RabbitProbe rabbit;
+    private static RabbitMqProbe rabbit;
     private static KafkaProbe kafka;
     private static Connection squatter;
 
@@ -50,7 +50,7 @@ class BadInputIT {
                 "--quckchat.delivery.attempts=3",
                 "--quckchat.delivery.initial-backoff=200ms",
                 "--quckchat.delivery.max-backoff=1s");
-        rabbit = new RabbitProbe(NS);
+        rabbit = new RabbitMqProbe(NS);
         await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
         rabbit.listen("analytics");
         kafka = new KafkaProbe();
@@ -115,7 +115,7 @@ class BadInputIT {
         Instant first = Instant.parse(KafkaProbe.header(letter, DeadLetterHeaders.FIRST_FAILURE));
         Instant last = Instant.parse(KafkaProbe.header(letter, DeadLetterHeaders.LAST_FAILURE));
         assertThat(first).isAfterOrEqualTo(sent.minusSeconds(1)).isBefore(last);
-        assertThat(KafkaProbe.header(letter, DeadLetterHeaders.CLASS_NAME)).endsWith("RabbitLane");
+        assertThat(KafkaProbe.header(letter, DeadLetterHeaders.CLASS_NAME)).endsWith("RabbitMqLane");
         assertThat(delivered("analytics", id + ".analytics"))
                 .as("the other leg")
                 .isTrue();

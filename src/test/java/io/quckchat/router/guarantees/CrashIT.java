@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.quckchat.router.support.Deliveries;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RouterProcess;
 import io.quckchat.router.support.TestBrokers;
@@ -28,7 +28,7 @@ class CrashIT {
     private static final String[] QUEUES = {"notifications", "analytics"};
 
     private Namespace ns;
-    private RabbitProbe rabbit;
+    private RabbitMqProbe rabbit;
     private KafkaProbe kafka;
     private RedisProbe redis;
 
@@ -36,7 +36,7 @@ class CrashIT {
     void setUp() throws Exception {
         ns = Namespace.random();
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
-        rabbit = new RabbitProbe(ns);
+        rabbit = new RabbitMqProbe(ns);
         kafka = new KafkaProbe();
         redis = new RedisProbe();
     }

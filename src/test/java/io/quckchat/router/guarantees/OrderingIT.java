@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Delivery;
-import io.quckchat.router.rabbitmq.RabbitLane;
+import io.quckchat.router.rabbitmq.RabbitMqLane;
 import io.quckchat.router.support.Deliveries;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TcpProxy;
 import io.quckchat.router.support.TestBrokers;
@@ -38,11 +38,11 @@ class OrderingIT {
         brokers.startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
         URI rabbit = brokers.rabbitUri();
         try (TcpProxy proxy = new TcpProxy(rabbit.getHost(), rabbit.getPort());
-                RabbitProbe probe = new RabbitProbe(ns);
+                RabbitMqProbe probe = new RabbitMqProbe(ns);
                 KafkaProbe kafka = new KafkaProbe()) {
             String viaProxy = "amqp://" + rabbit.getUserInfo() + "@127.0.0.1:" + proxy.port();
             ConfigurableApplicationContext router = RouterApp.start(ns, "--RABBITMQ_URL=" + viaProxy);
-            RabbitLane lane = router.getBean(RabbitLane.class);
+            RabbitMqLane lane = router.getBean(RabbitMqLane.class);
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> probe.queueExists("notifications"));
                 probe.listen("notifications", "analytics");

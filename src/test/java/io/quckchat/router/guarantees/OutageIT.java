@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.quckchat.router.delivery.Lane;
 import io.quckchat.router.jobs.BullMqLane;
-import io.quckchat.router.rabbitmq.RabbitLane;
+import io.quckchat.router.rabbitmq.RabbitMqLane;
 import io.quckchat.router.support.Deliveries;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TcpProxy;
 import io.quckchat.router.support.TestBrokers;
@@ -44,7 +44,7 @@ class OutageIT {
     private TcpProxy rabbitProxy;
     private TcpProxy redisProxy;
     private ConfigurableApplicationContext router;
-    private RabbitProbe rabbit;
+    private RabbitMqProbe rabbit;
     private KafkaProbe kafka;
     private StringRedisTemplate redis;
 
@@ -62,7 +62,7 @@ class OutageIT {
                 "--REDIS_HOST=127.0.0.1",
                 "--REDIS_PORT=" + redisProxy.port());
         redis = router.getBean(StringRedisTemplate.class);
-        rabbit = new RabbitProbe(ns);
+        rabbit = new RabbitMqProbe(ns);
         await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
         rabbit.listen("notifications", "analytics");
         kafka = new KafkaProbe();
@@ -82,7 +82,7 @@ class OutageIT {
 
     @Test
     void rabbitMqAwayForThirtySecondsWhileJobsKeepFlowing() throws Exception {
-        outage("RabbitMQ", rabbitProxy, router.getBean(RabbitLane.class), this::jobs);
+        outage("RabbitMQ", rabbitProxy, router.getBean(RabbitMqLane.class), this::jobs);
     }
 
     @Test

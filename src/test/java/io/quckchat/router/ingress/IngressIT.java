@@ -13,7 +13,7 @@ import io.quckchat.camel.bullmq.BullMqJobInfo;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
 import io.quckchat.router.support.TestBrokers;
@@ -53,7 +53,7 @@ class IngressIT {
 
     private static ConfigurableApplicationContext router;
     private static IngressClient http;
-    private static RabbitProbe rabbit;
+    private static RabbitMqProbe rabbit;
 
     static String[] tokens() {
         return new String[] {
@@ -74,7 +74,7 @@ class IngressIT {
         args.add("--quckchat.ingress.max-batch-size=20");
         router = RouterApp.start(NS, args.toArray(String[]::new));
         http = new IngressClient(router);
-        rabbit = new RabbitProbe(NS);
+        rabbit = new RabbitMqProbe(NS);
         await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
         rabbit.listen("notifications", "analytics");
     }

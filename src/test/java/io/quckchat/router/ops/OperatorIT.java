@@ -9,7 +9,7 @@ import io.quckchat.router.support.Deliveries;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import java.time.Duration;
@@ -42,7 +42,7 @@ class OperatorIT {
                 "--logging.config=classpath:logback-structured-test.xml");
         Http http = new Http(Integer.parseInt(router.getEnvironment().getProperty("local.server.port")));
         String mbean = "org.apache.camel:context=router-" + ns.id() + ",type=routes,name=\"user-online\"";
-        try (RabbitProbe rabbit = new RabbitProbe(ns);
+        try (RabbitMqProbe rabbit = new RabbitMqProbe(ns);
                 KafkaProbe kafka = new KafkaProbe()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
             rabbit.listen("analytics");
@@ -109,7 +109,7 @@ class OperatorIT {
             assertThat(written.path("leg").asText()).isEqualTo("dead-letter:event");
         } finally {
             router.close();
-            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+            try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
         }

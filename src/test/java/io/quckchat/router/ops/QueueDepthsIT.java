@@ -11,7 +11,7 @@ import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.camel.bullmq.TestRedis;
 import io.quckchat.router.config.RouterProperties;
-import io.quckchat.router.rabbitmq.RabbitTopology;
+import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import io.quckchat.router.support.TestBrokers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class QueueDepthsIT {
             }
         };
         counting.setUri(BROKERS.rabbitUri());
-        RabbitTopology topology = new RabbitTopology(
+        RabbitMqTopology topology = new RabbitMqTopology(
                 new RouterProperties.Rabbitmq(BROKERS.rabbitUrl(), queuePrefix, queuePrefix + ".x", 16));
         topology.require("analytics");
         topology.require("email"); // never declared: its read fails, the others must not

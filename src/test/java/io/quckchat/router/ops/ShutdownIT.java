@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.quckchat.router.support.Deliveries;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterProcess;
 import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestReport;
@@ -37,7 +37,7 @@ class ShutdownIT {
         TestBrokers brokers = TestBrokers.get();
         brokers.startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
         Map<TopicPartition, Long> start = endOffsets("message.sent");
-        try (RabbitProbe rabbit = new RabbitProbe(ns);
+        try (RabbitMqProbe rabbit = new RabbitMqProbe(ns);
                 KafkaProbe kafka = new KafkaProbe()) {
             RouterProcess first = new RouterProcess(ns, "a").start();
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
@@ -85,13 +85,13 @@ class ShutdownIT {
                 assertThat(duplicates).isZero();
             }
         } finally {
-            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+            try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
         }
     }
 
-    private static int delivered(RabbitProbe rabbit) {
+    private static int delivered(RabbitMqProbe rabbit) {
         return Deliveries.distinctIds(rabbit.messages("analytics")).size();
     }
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class RouteReloadIT {
         ConfigurableApplicationContext router =
                 RouterApp.start(ns, "--spring.profiles.active=dev", "--QUCKCHAT_ROUTES_DIR=" + routes);
         CamelContext camel = router.getBean(CamelContext.class);
-        try (RabbitProbe rabbit = new RabbitProbe(ns);
+        try (RabbitMqProbe rabbit = new RabbitMqProbe(ns);
                 KafkaProbe kafka = new KafkaProbe()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
             rabbit.listen("notifications", "analytics");
@@ -77,13 +77,13 @@ class RouteReloadIT {
                             && has(rabbit, "analytics", after + ".analytics"));
         } finally {
             router.close();
-            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+            try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
         }
     }
 
-    private static boolean has(RabbitProbe rabbit, String queue, String messageId) {
+    private static boolean has(RabbitMqProbe rabbit, String queue, String messageId) {
         return rabbit.messages(queue).stream()
                 .anyMatch(d -> messageId.equals(d.getProperties().getMessageId()));
     }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
@@ -70,7 +70,7 @@ class SimulatorIT {
         if (router != null) {
             router.close();
         }
-        try (RabbitProbe cleanup = new RabbitProbe(NS)) {
+        try (RabbitMqProbe cleanup = new RabbitMqProbe(NS)) {
             cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
         }
     }
@@ -126,7 +126,7 @@ class SimulatorIT {
 
         // A real event after it, same key: once it is delivered, the simulated one would have been too.
         String real = "real-" + UUID.randomUUID();
-        try (RabbitProbe rabbit = new RabbitProbe(NS).listen("notifications");
+        try (RabbitMqProbe rabbit = new RabbitMqProbe(NS).listen("notifications");
                 KafkaProbe kafka = new KafkaProbe();
                 RedisProbe redis = new RedisProbe()) {
             kafka.send("message.sent", "c-42", Samples.json("message.sent"), real);
@@ -274,7 +274,7 @@ class SimulatorIT {
         return queues.stream().sorted().toList();
     }
 
-    private static List<String> messageIds(RabbitProbe rabbit) {
+    private static List<String> messageIds(RabbitMqProbe rabbit) {
         return rabbit.messages("notifications").stream()
                 .map(d -> d.getProperties().getMessageId())
                 .toList();

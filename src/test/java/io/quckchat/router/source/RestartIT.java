@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Delivery;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
-import io.quckchat.router.support.RabbitProbe;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestReport;
@@ -31,7 +31,7 @@ class RestartIT {
         Namespace ns = Namespace.random();
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
         ConfigurableApplicationContext router = RouterApp.start(ns);
-        try (RabbitProbe rabbit = new RabbitProbe(ns);
+        try (RabbitMqProbe rabbit = new RabbitMqProbe(ns);
                 KafkaProbe kafka = new KafkaProbe()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
             rabbit.listen("notifications", "analytics");
@@ -68,13 +68,13 @@ class RestartIT {
                     .isLessThan(EVENTS);
         } finally {
             router.close();
-            try (RabbitProbe cleanup = new RabbitProbe(ns)) {
+            try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
         }
     }
 
-    private static Set<String> distinct(RabbitProbe rabbit, String queue) {
+    private static Set<String> distinct(RabbitMqProbe rabbit, String queue) {
         Set<String> ids = new HashSet<>();
         for (Delivery delivery : rabbit.messages(queue)) {
             ids.add(delivery.getProperties().getMessageId());

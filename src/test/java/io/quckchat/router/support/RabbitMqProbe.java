@@ -12,14 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Reads what the router delivered to RabbitMQ queues, with a plain AMQP client. */
-public final class RabbitProbe implements AutoCloseable {
+public final class RabbitMqProbe implements AutoCloseable {
 
     private final Connection connection;
     private final Channel channel;
     private final Namespace namespace;
     private final Map<String, List<Delivery>> received = new ConcurrentHashMap<>();
 
-    public RabbitProbe(Namespace namespace) throws Exception {
+    public RabbitMqProbe(Namespace namespace) throws Exception {
         this.namespace = namespace;
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(TestBrokers.get().rabbitUrl());
@@ -28,7 +28,7 @@ public final class RabbitProbe implements AutoCloseable {
     }
 
     /** Starts collecting a queue's messages. The queue must exist (the router declares its queues at start-up). */
-    public RabbitProbe listen(String... shortNames) throws Exception {
+    public RabbitMqProbe listen(String... shortNames) throws Exception {
         for (String name : shortNames) {
             List<Delivery> list = received.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
             channel.basicConsume(namespace.queue(name), true, (tag, delivery) -> list.add(delivery), tag -> {});

@@ -1,8 +1,8 @@
-package io.quckchat.router.delivery;
+package io.quckchat.router.deadletter;
 
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

@@ -19,7 +19,7 @@ import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The router's BullMQ beans on Spring Boot's Redis connection, with {@code bullmq:} resolving to them. */
-class BullMqBeansIT {
+class BullMqClientsIT {
 
     private static final TestRedis REDIS = TestRedis.get();
     private final String prefix = TestRedis.randomPrefix();
@@ -34,7 +34,7 @@ class BullMqBeansIT {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(
                         RedisAutoConfiguration.class, JacksonAutoConfiguration.class, CamelAutoConfiguration.class))
-                .withUserConfiguration(BullMqBeans.class)
+                .withUserConfiguration(JobsConfiguration.BullMqClients.class)
                 .withPropertyValues(
                         "spring.data.redis.host=" + REDIS.host(),
                         "spring.data.redis.port=" + REDIS.port(),
@@ -62,7 +62,7 @@ class BullMqBeansIT {
     void thePrefixDefaultsToBull() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class))
-                .withUserConfiguration(BullMqBeans.class)
+                .withUserConfiguration(JobsConfiguration.BullMqClients.class)
                 .run(context -> {
                     assertThat(context.getBean(BullMqClient.class).prefix()).isEqualTo("bull");
                     assertThat(context.getBean(BullMqQueues.class).prefix()).isEqualTo("bull");

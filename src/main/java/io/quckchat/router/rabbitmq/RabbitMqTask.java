@@ -7,4 +7,4 @@ package io.quckchat.router.rabbitmq;
  * @param routingKey the queue's short name, which binds it to the exchange
  * @param messageId {@code <eventId>.<name>}, plus {@code .<index>} inside a split
  */
-public record RabbitTask(String queue, String routingKey, String messageId) {}
+public record RabbitMqTask(String queue, String routingKey, String messageId) {}

@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
  * {@code <name>}. Declared at start-up, after every reconnect, and again when a publish comes back
  * unroutable (someone deleted a queue or binding).
  */
-public class RabbitTopology {
+public class RabbitMqTopology {
 
-    private static final Logger log = LoggerFactory.getLogger(RabbitTopology.class);
+    private static final Logger log = LoggerFactory.getLogger(RabbitMqTopology.class);
 
     private final RouterProperties.Rabbitmq settings;
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
     private volatile boolean dirty = true;
 
-    public RabbitTopology(RouterProperties.Rabbitmq settings) {
+    public RabbitMqTopology(RouterProperties.Rabbitmq settings) {
         this.settings = settings;
     }
 

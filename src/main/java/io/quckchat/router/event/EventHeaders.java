@@ -1,4 +1,4 @@
-package io.quckchat.router.fanout;
+package io.quckchat.router.event;
 
 /** Names of headers the router reads from Kafka and writes to RabbitMQ (docs/contract.md §3, §4). */
 public final class EventHeaders {

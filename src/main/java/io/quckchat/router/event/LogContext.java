@@ -1,4 +1,4 @@
-package io.quckchat.router.fanout;
+package io.quckchat.router.event;
 
 import org.slf4j.MDC;
 

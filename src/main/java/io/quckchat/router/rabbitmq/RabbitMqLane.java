@@ -6,10 +6,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.quckchat.router.delivery.Lane;
-import io.quckchat.router.fanout.ChatEvent;
-import io.quckchat.router.fanout.EventHeaders;
-import io.quckchat.router.fanout.Leg;
-import io.quckchat.router.fanout.RetryPolicy;
+import io.quckchat.router.event.ChatEvent;
+import io.quckchat.router.event.EventHeaders;
+import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Date;
@@ -33,10 +33,10 @@ import java.util.concurrent.TimeoutException;
  * <p>Uses one dedicated connection of the plain Java client (not Spring's caching factory), since
  * confirms are tracked per channel.
  */
-public class RabbitLane extends Lane {
+public class RabbitMqLane extends Lane {
 
     private final ConnectionFactory factory;
-    private final RabbitTopology topology;
+    private final RabbitMqTopology topology;
     private final long confirmTimeoutMillis;
     private final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
     /** Publishes that came back unroutable, by delivery tag, until their confirm arrives. */
@@ -55,9 +55,9 @@ public class RabbitLane extends Lane {
     /** How long a nack waits for a return that some brokers (Qpid) send after it. */
     private static final long NACK_GRACE_MILLIS = 50;
 
-    public RabbitLane(
+    public RabbitMqLane(
             ConnectionFactory factory,
-            RabbitTopology topology,
+            RabbitMqTopology topology,
             RetryPolicy outagePolicy,
             int maxUnconfirmed,
             Duration confirmTimeout) {
@@ -72,7 +72,7 @@ public class RabbitLane extends Lane {
         Channel out = channel();
         for (int i = 0; i < batch.size(); i++) {
             Leg leg = batch.get(i);
-            RabbitTask task = leg.spec();
+            RabbitMqTask task = leg.spec();
             long tag = out.getNextPublishSeqNo();
             unconfirmed.put(tag, new Pending(leg, out, System.currentTimeMillis()));
             try {
@@ -109,7 +109,7 @@ public class RabbitLane extends Lane {
         Nacked next;
         while ((next = nacked.peek()) != null && now - next.at() >= NACK_GRACE_MILLIS) {
             nacked.poll();
-            RabbitTask task = next.leg().spec();
+            RabbitMqTask task = next.leg().spec();
             if (returned.remove(next.tag(), next.channel())) {
                 topology.markDirty();
                 rejected(next.leg(), unroutable(task));
@@ -119,7 +119,7 @@ public class RabbitLane extends Lane {
         }
     }
 
-    private UnroutableException unroutable(RabbitTask task) {
+    private UnroutableException unroutable(RabbitMqTask task) {
         return new UnroutableException("no queue bound to exchange " + topology.exchange() + " with routing key "
                 + task.routingKey() + " (queue " + task.queue() + ")");
     }
@@ -167,7 +167,7 @@ public class RabbitLane extends Lane {
     }
 
     /** @param tag the publish's sequence number on its channel; negative: no {@value #PUBLISH_TAG} header */
-    static AMQP.BasicProperties properties(Leg leg, RabbitTask task, long tag) {
+    static AMQP.BasicProperties properties(Leg leg, RabbitMqTask task, long tag) {
         ChatEvent event = leg.event();
         Map<String, Object> headers = new HashMap<>();
         headers.put(EventHeaders.CE_ID, event.id());
@@ -233,7 +233,7 @@ public class RabbitLane extends Lane {
                 continue;
             }
             Leg leg = pending.leg();
-            RabbitTask task = leg.spec();
+            RabbitMqTask task = leg.spec();
             if (returned.remove(key, from)) {
                 topology.markDirty();
                 rejected(

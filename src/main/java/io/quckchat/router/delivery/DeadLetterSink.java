@@ -1,0 +1,14 @@
+package io.quckchat.router.delivery;
+
+import io.quckchat.router.event.Leg;
+import java.util.function.Consumer;
+
+/** Where a lane sends a leg that failed past its retry policy: the dead-letter lane. */
+public interface DeadLetterSink {
+
+    /**
+     * Writes the dead letter of {@code failed}; {@code whenDone} gets the dead letter's own leg once
+     * it is written, or dropped (its partition moved to another consumer).
+     */
+    void deadLetter(Leg failed, Consumer<Leg> whenDone);
+}
