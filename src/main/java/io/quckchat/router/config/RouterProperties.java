@@ -1,65 +1,171 @@
 package io.quckchat.router.config;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Every setting of the router, bound from {@code config/application.yml}, which maps the
- * environment variables of docs/contract.md §2 onto these names. {@link #validate()} runs before any
- * bean is created (see {@link SettingsValidator}), so a bad value stops start-up with one line
- * naming the setting instead of a stack trace from whichever client touched it first.
+ * environment variables of docs/contract.md §2 onto these names; IDEs complete them from the
+ * configuration metadata generated at build time. The simple rules are Bean Validation constraints
+ * on the records, the others are in {@link #validate()}; both run before any bean is created (see
+ * {@link SettingsValidator}), so a bad value stops start-up with one line naming the setting and its
+ * variable instead of a stack trace from whichever client touched it first.
+ *
+ * @param kafka the Kafka cluster and the fan-out's consumer
+ * @param rabbitmq the RabbitMQ broker, exchange and queue names
+ * @param redis the Redis of the BullMQ queues, the ledger and ingress idempotency
+ * @param bullmq the BullMQ queues' key prefix
+ * @param bullBoard the queue dashboard
+ * @param delivery retries, dead letters and the ledger of the legs
+ * @param admin the credentials of the admin surfaces
+ * @param ingress the HTTP ingress
+ * @param schemasDir the folder of the topics' JSON Schemas, {@code <topic>.schema.json}
+ * @param samplesDir the folder of the topics' sample events, {@code <topic>.json} (route tests, the
+ *     dashboard's "Try an event")
+ * @param schedules the scheduled jobs of routes/schedules.camel.yaml, by name
  */
+@Validated
 @ConfigurationProperties("quckchat")
 public record RouterProperties(
-        Kafka kafka,
-        Rabbitmq rabbitmq,
-        Redis redis,
-        BullBoard bullBoard,
-        Delivery delivery,
-        Admin admin,
-        Ingress ingress) {
+        @NotNull @Valid Kafka kafka,
+        @NotNull @Valid Rabbitmq rabbitmq,
+        @NotNull @Valid Redis redis,
+        @NotNull @Valid Bullmq bullmq,
+        @NotNull @Valid BullBoard bullBoard,
+        @NotNull @Valid Delivery delivery,
+        @NotNull @Valid Admin admin,
+        @NotNull @Valid Ingress ingress,
+        @NotBlank(message = "is empty") String schemasDir,
+        @NotBlank(message = "is empty") String samplesDir,
+        Map<String, @Valid Schedule> schedules) {
 
+    /**
+     * @param brokers bootstrap servers, host:port
+     * @param clientId Kafka client id; the router appends what each client is for
+     * @param groupId consumer group of the fan-out
+     * @param securityProtocol PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; empty: SASL_SSL with SASL
+     *     credentials, else PLAINTEXT
+     * @param sasl SASL credentials
+     * @param autoOffsetReset where a new consumer group starts: earliest, so no event is skipped
+     * @param maxInFlight events polled but not yet fully delivered, per consumer, before it pauses
+     *     fetching
+     * @param drainTimeout longest a rebalance or shutdown waits for in-flight events before giving
+     *     them up
+     * @param sessionTimeout how soon the group notices a replica that died without leaving (Kafka's
+     *     session.timeout.ms)
+     */
     public record Kafka(
             List<String> brokers,
-            String clientId,
-            String groupId,
-            /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; empty: SASL_SSL with SASL credentials, else PLAINTEXT. */
+            @NotBlank(message = "is empty") String clientId,
+            @NotBlank(message = "is empty") String groupId,
+
+            @Pattern(
+                    regexp = "(?i)|plaintext|ssl|sasl_plaintext|sasl_ssl",
+                    message = "must be one of plaintext, ssl, sasl_plaintext, sasl_ssl, got '${validatedValue}'")
             String securityProtocol,
+
             Sasl sasl,
-            /** Where a new consumer group starts: earliest, so no event is skipped. */
+
+            @NotNull
+            @Pattern(
+                    regexp = "(?i)earliest|latest",
+                    message = "must be one of earliest, latest, got '${validatedValue}'")
             String autoOffsetReset,
-            /** Events polled but not yet fully delivered, per consumer, before it pauses fetching. */
+
+            @Positive(message = "must be positive, got ${validatedValue}")
             int maxInFlight,
-            /** Longest a rebalance or shutdown waits for in-flight events before giving them up. */
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration drainTimeout,
-            /** How soon the group notices a replica that died without leaving (Kafka's session.timeout.ms). */
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration sessionTimeout) {}
 
+    /**
+     * @param mechanism plain, scram-sha-256 or scram-sha-512; used only when a username is set
+     * @param username SASL user; empty: no SASL
+     * @param password SASL password
+     */
     public record Sasl(String mechanism, String username, String password) {
         public boolean enabled() {
             return username != null && !username.isBlank();
         }
+
+        @Override
+        public String toString() {
+            return "Sasl[mechanism=" + mechanism + ", username=" + username + ", password=****]";
+        }
     }
 
-    public record Rabbitmq(String url, String queuePrefix, String exchange, int maxUnconfirmed) {
+    /**
+     * @param url amqp:// or amqps:// (the server certificate is verified)
+     * @param queuePrefix queue name = {@code <prefix>.<name>}
+     * @param exchange the durable topic exchange the router declares and publishes to
+     * @param maxUnconfirmed publishes awaiting their broker confirm at once
+     */
+    public record Rabbitmq(
+            String url,
+            @NotBlank(message = "is empty") String queuePrefix,
+            @NotBlank(message = "is empty") String exchange,
+
+            @Positive(message = "must be positive, got ${validatedValue}")
+            int maxUnconfirmed) {
         /** {@code <prefix>.<name>}, docs/contract.md §4. */
         public String queueName(String shortName) {
             return queuePrefix + "." + shortName;
         }
     }
 
-    public record Redis(String host, int port) {}
+    /**
+     * @param host Redis host
+     * @param port Redis port
+     */
+    public record Redis(
+            @NotBlank(message = "is empty") String host,
 
-    public record BullBoard(boolean enabled, String path) {}
+            @Min(value = 1, message = "is not a port number (1-65535): ${validatedValue}")
+            @Max(value = 65535, message = "is not a port number (1-65535): ${validatedValue}")
+            int port) {}
 
-    /** Admin credentials; an empty password keeps the admin surfaces locked. */
-    public record Admin(String username, String password) {
+    /** @param prefix Redis key prefix of the BullMQ queues (BullMQ's default {@code bull}; workers must use the same) */
+    public record Bullmq(@NotBlank(message = "is empty") String prefix) {}
+
+    /**
+     * @param enabled whether the queue dashboard is served
+     * @param path where it is served (admin credentials)
+     */
+    public record BullBoard(
+            boolean enabled,
+
+            @NotNull(message = "is empty")
+            @Pattern(regexp = "/.*", message = "must start with '/', got '${validatedValue}'")
+            String path) {}
+
+    /**
+     * Admin credentials; an empty password keeps the admin surfaces locked.
+     *
+     * @param username admin user name
+     * @param password admin password, at least 12 characters; empty: admin surfaces locked
+     */
+    public record Admin(@NotBlank(message = "is empty") String username, String password) {
         public boolean enabled() {
             return password != null && !password.isBlank();
         }
@@ -70,29 +176,49 @@ public record RouterProperties(
         }
     }
 
-    /** The HTTP ingress, {@code /api/v1/events} (docs/contract.md §7, docs/ingress.md). */
+    /**
+     * The HTTP ingress, {@code /api/v1/events} (docs/contract.md §7, docs/ingress.md).
+     *
+     * @param tokens callers allowed to post: a name (becomes ce_source), a bearer token, and the
+     *     topics it may post to
+     * @param allowAnonymous requests without a token are accepted (as caller "anonymous", every topic)
+     *     only when true
+     * @param maxBodySize largest request body; a larger one is refused with 413 after reading at most
+     *     this much
+     * @param maxBatchSize most events in one batch request
+     * @param publishTimeout longest wait for Kafka's acknowledgement before answering 503
+     * @param idempotencyTtl how long an Idempotency-Key's answer is remembered
+     * @param idempotencyPrefix Redis key prefix of the idempotency records
+     */
     public record Ingress(
-            /** Callers allowed to post: a name (becomes ce_source), a bearer token, and the topics it may post to. */
             List<Token> tokens,
-            /** Requests without a token are accepted (as caller "anonymous", every topic) only when true. */
             boolean allowAnonymous,
-            /** Largest request body; a larger one is refused with 413 after reading at most this much. */
             DataSize maxBodySize,
-            /** Most events in one batch request. */
+
+            @Min(value = 1, message = "must be between 1 and 10000, got ${validatedValue}")
+            @Max(value = 10_000, message = "must be between 1 and 10000, got ${validatedValue}")
             int maxBatchSize,
-            /** Longest wait for Kafka's acknowledgement before answering 503. */
+
+            @NotNull @DurationMin(millis = 200, message = "must be at least 200ms, got ${validatedValue}")
             Duration publishTimeout,
-            /** How long an Idempotency-Key's answer is remembered. */
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration idempotencyTtl,
-            /** Redis key prefix of the idempotency records. */
-            String idempotencyPrefix) {
+
+            @NotBlank(message = "is empty") String idempotencyPrefix) {
 
         public List<Token> tokens() {
             return tokens == null ? List.of() : tokens;
         }
     }
 
-    /** One ingress caller. {@code topics} may be {@code *} for every topic. The token is never printed. */
+    /**
+     * One ingress caller. The token is never printed.
+     *
+     * @param name the caller's name, its events' ce_source
+     * @param token its bearer token, at least 16 printable characters
+     * @param topics the topics it may post to, or {@code *} for every topic
+     */
     public record Token(String name, String token, List<String> topics) {
         public List<String> topics() {
             return topics == null ? List.of() : topics;
@@ -104,27 +230,70 @@ public record RouterProperties(
         }
     }
 
-    /** Retry and dead-letter policy of the destination legs (docs/contract.md §8). */
+    /**
+     * Retry and dead-letter policy of the destination legs (docs/contract.md §8).
+     *
+     * @param attempts attempts of a leg that failed permanently before it is dead-lettered
+     * @param initialBackoff wait before the second attempt
+     * @param maxBackoff the longest wait between attempts
+     * @param outageMaxBackoff cap of the backoff while a destination is unreachable (retried without
+     *     limit)
+     * @param backoffMultiplier growth of the wait per attempt, at least 1.0
+     * @param jitter fraction of each backoff that is randomised, 0..1
+     * @param ledgerTtl how long the per-leg ledger remembers a delivered leg
+     * @param ledgerPrefix Redis key prefix of the ledger: {@code <prefix>:<eventId>}
+     * @param timeout time after which a broker call that has not answered counts as a transient
+     *     failure
+     */
     public record Delivery(
-            /** Attempts of a leg that failed permanently before it is dead-lettered. */
+            @Positive(message = "must be positive, got ${validatedValue}")
             int attempts,
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration initialBackoff,
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration maxBackoff,
-            /** Cap of the backoff while a destination is unreachable (retried without limit). */
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration outageMaxBackoff,
+
+            @DecimalMin(value = "1.0", message = "must be at least 1.0, got ${validatedValue}")
             double backoffMultiplier,
-            /** Fraction of each backoff that is randomised, 0..1. */
+
+            @DecimalMin(value = "0.0", message = "must be between 0 and 1, got ${validatedValue}")
+            @DecimalMax(value = "1.0", message = "must be between 0 and 1, got ${validatedValue}")
             double jitter,
-            /** How long the per-leg ledger remembers a delivered leg. */
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration ledgerTtl,
-            /** Redis key prefix of the ledger: {@code <prefix>:<eventId>}. */
-            String ledgerPrefix,
-            /** Time after which a broker call that has not answered counts as a transient failure. */
+
+            @NotBlank(message = "is empty") String ledgerPrefix,
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration timeout) {}
 
-    /** Checks every setting; throws {@link InvalidSettingException} naming the first bad one. */
+    /**
+     * A scheduled job of routes/schedules.camel.yaml.
+     *
+     * @param cron Quartz cron (with seconds), in UTC
+     * @param slot java.time pattern of the slot in the job id: one job per slot across all replicas
+     */
+    public record Schedule(
+            @NotBlank(message = "is empty") String cron,
+            @NotBlank(message = "is empty") String slot) {}
+
+    public Map<String, Schedule> schedules() {
+        return schedules == null ? Map.of() : schedules;
+    }
+
+    /**
+     * The checks that are more than one constraint on one value (host:port lists, the RabbitMQ URL,
+     * SASL only with a user, the admin password when set, the ingress callers, slot patterns);
+     * throws {@link InvalidSettingException} naming the first bad one. The simple ones are the
+     * records' constraints, checked first ({@link SettingsValidator}).
+     */
     public void validate() {
-        Settings.require(kafka != null, "quckchat.kafka", "is missing");
         List<String> brokers = kafka.brokers();
         Settings.require(
                 brokers != null && !brokers.isEmpty() && brokers.stream().noneMatch(String::isBlank),
@@ -133,21 +302,6 @@ public record RouterProperties(
         for (String broker : brokers) {
             Settings.hostAndPort("quckchat.kafka.brokers", broker.trim());
         }
-        Settings.notBlank("quckchat.kafka.client-id", kafka.clientId());
-        Settings.notBlank("quckchat.kafka.group-id", kafka.groupId());
-        if (kafka.securityProtocol() != null && !kafka.securityProtocol().isBlank()) {
-            Settings.oneOf(
-                    "quckchat.kafka.security-protocol",
-                    kafka.securityProtocol(),
-                    "plaintext",
-                    "ssl",
-                    "sasl_plaintext",
-                    "sasl_ssl");
-        }
-        Settings.oneOf("quckchat.kafka.auto-offset-reset", kafka.autoOffsetReset(), "earliest", "latest");
-        Settings.positive("quckchat.kafka.max-in-flight", kafka.maxInFlight());
-        Settings.positive("quckchat.kafka.drain-timeout", kafka.drainTimeout());
-        Settings.positive("quckchat.kafka.session-timeout", kafka.sessionTimeout());
         if (kafka.sasl() != null && kafka.sasl().enabled()) {
             Settings.oneOf(
                     "quckchat.kafka.sasl.mechanism",
@@ -157,52 +311,23 @@ public record RouterProperties(
                     "scram-sha-512");
             Settings.notBlank("quckchat.kafka.sasl.password", kafka.sasl().password());
         }
-
-        Settings.require(rabbitmq != null, "quckchat.rabbitmq", "is missing");
         rabbitUri(rabbitmq.url());
-        Settings.notBlank("quckchat.rabbitmq.queue-prefix", rabbitmq.queuePrefix());
-        Settings.notBlank("quckchat.rabbitmq.exchange", rabbitmq.exchange());
-        Settings.positive("quckchat.rabbitmq.max-unconfirmed", rabbitmq.maxUnconfirmed());
-
-        Settings.require(redis != null, "quckchat.redis", "is missing");
-        Settings.notBlank("quckchat.redis.host", redis.host());
-        Settings.port("quckchat.redis.port", redis.port());
-
-        Settings.require(bullBoard != null, "quckchat.bull-board", "is missing");
-        Settings.require(
-                bullBoard.path() != null && bullBoard.path().startsWith("/"),
-                "quckchat.bull-board.path",
-                "must start with '/', got '" + bullBoard.path() + "'");
-
-        Settings.require(admin != null, "quckchat.admin", "is missing");
-        Settings.notBlank("quckchat.admin.username", admin.username());
         Settings.require(
                 !admin.enabled() || admin.password().length() >= 12,
                 "quckchat.admin.password",
                 "is too short: use at least 12 characters");
-
-        Settings.require(delivery != null, "quckchat.delivery", "is missing");
-        Settings.positive("quckchat.delivery.attempts", delivery.attempts());
-        Settings.positive("quckchat.delivery.initial-backoff", delivery.initialBackoff());
-        Settings.positive("quckchat.delivery.max-backoff", delivery.maxBackoff());
-        Settings.positive("quckchat.delivery.outage-max-backoff", delivery.outageMaxBackoff());
-        Settings.require(
-                delivery.backoffMultiplier() >= 1.0,
-                "quckchat.delivery.backoff-multiplier",
-                "must be at least 1.0, got " + delivery.backoffMultiplier());
-        Settings.require(
-                delivery.jitter() >= 0 && delivery.jitter() <= 1,
-                "quckchat.delivery.jitter",
-                "must be between 0 and 1, got " + delivery.jitter());
-        Settings.positive("quckchat.delivery.ledger-ttl", delivery.ledgerTtl());
-        Settings.notBlank("quckchat.delivery.ledger-prefix", delivery.ledgerPrefix());
-        Settings.positive("quckchat.delivery.timeout", delivery.timeout());
-
+        schedules().forEach((name, schedule) -> {
+            try {
+                java.time.format.DateTimeFormatter.ofPattern(schedule.slot());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(
+                        "quckchat.schedules." + name + ".slot", "is not a java.time pattern: " + e.getMessage());
+            }
+        });
         validateIngress();
     }
 
     private void validateIngress() {
-        Settings.require(ingress != null, "quckchat.ingress", "is missing");
         Set<String> names = new HashSet<>();
         Set<String> tokens = new HashSet<>();
         for (int i = 0; i < ingress.tokens().size(); i++) {
@@ -236,16 +361,6 @@ public record RouterProperties(
                         && ingress.maxBodySize().toBytes() <= 16L * 1024 * 1024,
                 "quckchat.ingress.max-body-size",
                 "must be between 1KB and 16MB, got " + ingress.maxBodySize());
-        Settings.require(
-                ingress.maxBatchSize() >= 1 && ingress.maxBatchSize() <= 10_000,
-                "quckchat.ingress.max-batch-size",
-                "must be between 1 and 10000, got " + ingress.maxBatchSize());
-        Settings.require(
-                ingress.publishTimeout() != null && ingress.publishTimeout().toMillis() >= 200,
-                "quckchat.ingress.publish-timeout",
-                "must be at least 200ms, got " + ingress.publishTimeout());
-        Settings.positive("quckchat.ingress.idempotency-ttl", ingress.idempotencyTtl());
-        Settings.notBlank("quckchat.ingress.idempotency-prefix", ingress.idempotencyPrefix());
     }
 
     /** Parses {@code RABBITMQ_URL}: {@code amqp://} or {@code amqps://} with a host. */

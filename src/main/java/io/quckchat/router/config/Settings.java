@@ -1,6 +1,5 @@
 package io.quckchat.router.config;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -41,14 +40,6 @@ final class Settings {
 
     static void notBlank(String setting, String value) {
         require(value != null && !value.isBlank(), setting, "is empty");
-    }
-
-    static void positive(String setting, int value) {
-        require(value > 0, setting, "must be positive, got " + value);
-    }
-
-    static void positive(String setting, Duration value) {
-        require(value != null && !value.isNegative() && !value.isZero(), setting, "must be a positive duration");
     }
 
     static void port(String setting, int port) {

@@ -20,25 +20,13 @@ class DeliveryConfiguration {
     /** The policy of legs that a destination rejects: attempts, then dead letter. */
     @Bean
     RetryPolicy legRetryPolicy(RouterProperties properties) {
-        RouterProperties.Delivery delivery = properties.delivery();
-        return new RetryPolicy(
-                delivery.attempts(),
-                delivery.initialBackoff(),
-                delivery.maxBackoff(),
-                delivery.backoffMultiplier(),
-                delivery.jitter());
+        return RetryPolicies.legs(properties.delivery());
     }
 
     /** The policy while a destination is unreachable: retried without limit, never dead-lettered. */
     @Bean
     OutagePolicy outagePolicy(RouterProperties properties) {
-        RouterProperties.Delivery delivery = properties.delivery();
-        return new OutagePolicy(new RetryPolicy(
-                Integer.MAX_VALUE,
-                delivery.initialBackoff().dividedBy(2),
-                delivery.outageMaxBackoff(),
-                delivery.backoffMultiplier(),
-                delivery.jitter()));
+        return new OutagePolicy(RetryPolicies.outage(properties.delivery()));
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package io.quckchat.router.fanout;
 
+import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.event.RetryPolicy;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
@@ -10,9 +10,8 @@ import org.springframework.core.io.ResourceLoader;
 class FanoutConfiguration {
 
     @Bean
-    JsonSchemas eventSchemas(
-            ResourceLoader resources, @Value("${quckchat.schemas-dir:config/schemas}") String directory) {
-        return new JsonSchemas(resources, directory);
+    JsonSchemas eventSchemas(ResourceLoader resources, RouterProperties properties) {
+        return new JsonSchemas(resources, properties.schemasDir());
     }
 
     @Bean

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.camel.bullmq.BullMqComponent;
 import io.quckchat.camel.bullmq.BullMqQueues;
+import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.deadletter.DeadLetterLane;
 import io.quckchat.router.delivery.OutagePolicy;
 import io.quckchat.router.event.RetryPolicy;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -51,15 +51,13 @@ class JobsConfiguration {
     static class BullMqClients {
 
         @Bean
-        BullMqClient bullMqClient(
-                RedisConnectionFactory redis, @Value("${quckchat.bullmq.prefix:bull}") String prefix) {
-            return new BullMqClient(redis, prefix);
+        BullMqClient bullMqClient(RedisConnectionFactory redis, RouterProperties properties) {
+            return new BullMqClient(redis, properties.bullmq().prefix());
         }
 
         @Bean
-        BullMqQueues bullMqQueues(
-                RedisConnectionFactory redis, @Value("${quckchat.bullmq.prefix:bull}") String prefix) {
-            return new BullMqQueues(redis, prefix);
+        BullMqQueues bullMqQueues(RedisConnectionFactory redis, RouterProperties properties) {
+            return new BullMqQueues(redis, properties.bullmq().prefix());
         }
 
         @Bean("bullmq")

@@ -61,7 +61,7 @@ public final class RouteValidator {
             ConfigurableEnvironment environment = SandboxSettings.load(settings);
             SandboxSettings.useProperties(context, environment);
             // the router's components and route configurations, connecting to nothing; routes never start
-            RouteSandbox.install(context, SandboxSettings.parts(environment, EventSchemas.NONE));
+            RouteSandbox.install(context, SandboxSettings.parts(SandboxSettings.bind(environment), EventSchemas.NONE));
             context.start();
             for (Path file : files) {
                 int before = context.getRoutes().size();

@@ -7,7 +7,6 @@ import io.quckchat.router.event.RetryPolicy;
 import io.quckchat.router.fanout.EventSchemas;
 import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import org.apache.camel.CamelContext;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -36,9 +35,12 @@ class RoutesConfiguration {
             RouteSimulator simulator,
             ObjectMapper objectMapper,
             RouterProperties properties,
-            ResourceLoader resources,
-            @Value("${quckchat.samples-dir:config/samples}") String samples) {
+            ResourceLoader resources) {
         return new SimulatorController(
-                simulator, objectMapper, properties.ingress().maxBodySize().toBytes(), resources, samples);
+                simulator,
+                objectMapper,
+                properties.ingress().maxBodySize().toBytes(),
+                resources,
+                properties.samplesDir());
     }
 }

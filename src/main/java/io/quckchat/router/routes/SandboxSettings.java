@@ -2,15 +2,15 @@ package io.quckchat.router.routes;
 
 import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.router.config.RouterProperties;
-import io.quckchat.router.event.RetryPolicy;
+import io.quckchat.router.delivery.RetryPolicies;
 import io.quckchat.router.fanout.EventSchemas;
 import io.quckchat.router.rabbitmq.RabbitMqTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesSource;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -40,24 +40,20 @@ public final class SandboxSettings {
         return environment;
     }
 
+    /** The router's typed settings, bound from these, as the router binds them. */
+    public static RouterProperties bind(Environment settings) {
+        return Binder.get(settings)
+                .bind("quckchat", RouterProperties.class)
+                .orElseThrow(() -> new IllegalStateException("no quckchat settings: is config/application.yml there?"));
+    }
+
     /** The sink parts of these settings: queue prefix and exchange, BullMQ prefix, leg retry policy. */
-    public static RouteSandbox.Parts parts(Environment settings, EventSchemas schemas) {
-        RabbitMqTopology topology = new RabbitMqTopology(new RouterProperties.Rabbitmq(
-                settings.getProperty("quckchat.rabbitmq.url", "amqp://localhost"),
-                settings.getProperty("quckchat.rabbitmq.queue-prefix", "quckchat"),
-                settings.getProperty("quckchat.rabbitmq.exchange", "quckchat.events"),
-                1));
+    public static RouteSandbox.Parts parts(RouterProperties settings, EventSchemas schemas) {
         // a client that is never connected: it only builds jobs (BullMqClient#preview)
         BullMqClient jobs = new BullMqClient(
-                new LettuceConnectionFactory(),
-                settings.getProperty("quckchat.bullmq.prefix", BullMqClient.DEFAULT_PREFIX));
-        RetryPolicy policy = new RetryPolicy(
-                settings.getProperty("quckchat.delivery.attempts", Integer.class, 5),
-                settings.getProperty("quckchat.delivery.initial-backoff", Duration.class, Duration.ofSeconds(1)),
-                settings.getProperty("quckchat.delivery.max-backoff", Duration.class, Duration.ofSeconds(60)),
-                settings.getProperty("quckchat.delivery.backoff-multiplier", Double.class, 2.0),
-                settings.getProperty("quckchat.delivery.jitter", Double.class, 0.2));
-        return new RouteSandbox.Parts(topology, jobs, schemas, policy);
+                new LettuceConnectionFactory(), settings.bullmq().prefix());
+        return new RouteSandbox.Parts(
+                new RabbitMqTopology(settings.rabbitmq()), jobs, schemas, RetryPolicies.legs(settings.delivery()));
     }
 
     /** Route placeholders ({@code {{quckchat.schedules.daily-usage.cron}}}) resolve from these settings. */

@@ -32,6 +32,12 @@ class StartupSettingsTest {
                 "REDIS_HOST|''|Invalid setting quckchat.redis.host (REDIS_HOST): is empty",
                 "BULL_BOARD_PATH|admin/queues|Invalid setting quckchat.bull-board.path (BULL_BOARD_PATH): must start with '/'",
                 "BULL_BOARD_ENABLED|maybe|Invalid setting quckchat.bull-board.enabled (BULL_BOARD_ENABLED): cannot be read",
+                "quckchat.delivery.jitter|1.5|Invalid setting quckchat.delivery.jitter: must be between 0 and 1, got 1.5",
+                "quckchat.kafka.max-in-flight|0|Invalid setting quckchat.kafka.max-in-flight: must be positive, got 0",
+                "quckchat.ingress.publish-timeout|50ms|Invalid setting quckchat.ingress.publish-timeout: must be at least 200ms, got PT0.05S",
+                "quckchat.schemas-dir|''|Invalid setting quckchat.schemas-dir: is empty",
+                "quckchat.schedules.daily-usage.slot|yyyy-MM-dd'T|Invalid setting quckchat.schedules.daily-usage.slot: is not a java.time pattern",
+                "quckchat.schedules.daily-usage.cron|''|Invalid setting quckchat.schedules.daily-usage.cron: is empty",
             })
     void badSettingStopsStartUpNamingIt(String variable, String value, String expected, CapturedOutput output) {
         String[] args = {"--" + variable + "=" + value, "--KAFKA_SASL_USERNAME=" + saslUser(variable)};

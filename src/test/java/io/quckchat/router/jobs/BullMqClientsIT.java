@@ -8,6 +8,11 @@ import io.quckchat.camel.bullmq.BullMqConstants;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.camel.bullmq.BullMqState;
 import io.quckchat.camel.bullmq.TestRedis;
+import io.quckchat.router.config.RouterProperties;
+import io.quckchat.router.routes.SandboxSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelAutoConfiguration;
@@ -17,8 +22,13 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
-/** The router's BullMQ beans on Spring Boot's Redis connection, with {@code bullmq:} resolving to them. */
+/**
+ * The router's BullMQ beans on Spring Boot's Redis connection and the prefix of its settings
+ * (config/application.yml's default is BullMQ's {@code bull}), with {@code bullmq:} resolving to them.
+ */
 class BullMqClientsIT {
 
     private static final TestRedis REDIS = TestRedis.get();
@@ -35,10 +45,8 @@ class BullMqClientsIT {
                 .withConfiguration(AutoConfigurations.of(
                         RedisAutoConfiguration.class, JacksonAutoConfiguration.class, CamelAutoConfiguration.class))
                 .withUserConfiguration(JobsConfiguration.BullMqClients.class)
-                .withPropertyValues(
-                        "spring.data.redis.host=" + REDIS.host(),
-                        "spring.data.redis.port=" + REDIS.port(),
-                        "quckchat.bullmq.prefix=" + prefix)
+                .withBean(RouterProperties.class, () -> settings(Map.of("quckchat.bullmq.prefix", prefix)))
+                .withPropertyValues("spring.data.redis.host=" + REDIS.host(), "spring.data.redis.port=" + REDIS.port())
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(BullMqClient.class).prefix()).isEqualTo(prefix);
@@ -63,9 +71,21 @@ class BullMqClientsIT {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class))
                 .withUserConfiguration(JobsConfiguration.BullMqClients.class)
+                .withBean(RouterProperties.class, () -> settings(Map.of()))
                 .run(context -> {
                     assertThat(context.getBean(BullMqClient.class).prefix()).isEqualTo("bull");
                     assertThat(context.getBean(BullMqQueues.class).prefix()).isEqualTo("bull");
                 });
+    }
+
+    /** The router's settings of config/application.yml, with these over them. */
+    private static RouterProperties settings(Map<String, Object> overrides) {
+        try {
+            ConfigurableEnvironment environment = SandboxSettings.load(Path.of("config", "application.yml"));
+            environment.getPropertySources().addFirst(new MapPropertySource("test", overrides));
+            return SandboxSettings.bind(environment);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.quckchat.router.routes;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.fanout.JsonSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +37,6 @@ class RouteCasesTest extends CamelTestSupport {
     static final Path TESTS = ROUTES.resolve("tests");
     static final Path SETTINGS = Path.of("config", "application.yml");
 
-    static final Path SAMPLES = Path.of("config", "samples");
-
     private RouteSandbox sandbox;
     /** Route files that do not load, with why: each one fails as a test of its own. */
     private final Map<Path, String> brokenRoutes = new LinkedHashMap<>();
@@ -57,9 +56,9 @@ class RouteCasesTest extends CamelTestSupport {
     static RouteSandbox sandbox(CamelContext context, Path routes, Map<Path, String> broken) throws Exception {
         ConfigurableEnvironment settings = SandboxSettings.load(SETTINGS);
         SandboxSettings.useProperties(context, settings);
-        JsonSchemas schemas = new JsonSchemas(
-                new DefaultResourceLoader(), settings.getProperty("quckchat.schemas-dir", "config/schemas"));
-        RouteSandbox sandbox = RouteSandbox.install(context, SandboxSettings.parts(settings, schemas));
+        RouterProperties router = SandboxSettings.bind(settings);
+        JsonSchemas schemas = new JsonSchemas(new DefaultResourceLoader(), router.schemasDir());
+        RouteSandbox sandbox = RouteSandbox.install(context, SandboxSettings.parts(router, schemas));
         try (Stream<Path> files = Files.list(routes)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".camel.yaml"))
                     .sorted()
@@ -72,6 +71,11 @@ class RouteCasesTest extends CamelTestSupport {
             }
         }
         return sandbox;
+    }
+
+    /** Where {@code sample:} names a file: {@code quckchat.samples-dir} of config/application.yml. */
+    static Path samples() throws java.io.IOException {
+        return Path.of(SandboxSettings.bind(SandboxSettings.load(SETTINGS)).samplesDir());
     }
 
     @Override
@@ -88,7 +92,7 @@ class RouteCasesTest extends CamelTestSupport {
         Set<String> tested = new TreeSet<>();
         for (Path file : RouteTestFile.files(TESTS)) {
             RouteTestFile.Contents contents =
-                    RouteTestFile.read(file, sandbox, SAMPLES, TESTS.resolve(RouteTestFile.SCHEMA_FILE));
+                    RouteTestFile.read(file, sandbox, samples(), TESTS.resolve(RouteTestFile.SCHEMA_FILE));
             if (only != null && !only.equals(contents.route())) {
                 continue;
             }

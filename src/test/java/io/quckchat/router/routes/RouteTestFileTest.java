@@ -34,11 +34,11 @@ class RouteTestFileTest extends CamelTestSupport {
         sandbox.startRoutes();
     }
 
-    private RouteTestFile.Contents read(String name) {
+    private RouteTestFile.Contents read(String name) throws Exception {
         return RouteTestFile.read(
                 BROKEN.resolve(name),
                 sandbox,
-                RouteCasesTest.SAMPLES,
+                RouteCasesTest.samples(),
                 RouteCasesTest.TESTS.resolve(RouteTestFile.SCHEMA_FILE));
     }
 
@@ -51,7 +51,7 @@ class RouteTestFileTest extends CamelTestSupport {
     }
 
     @Test
-    void eachProblemNamesTheFileTheLineTheFieldAndWhatIsWrong() {
+    void eachProblemNamesTheFileTheLineTheFieldAndWhatIsWrong() throws Exception {
         RouteTestFile.Contents contents = read("call-ended.yaml");
         String file = BROKEN.resolve("call-ended.yaml").toString();
         assertThat(problemsOf(contents, "a typo in a key"))
@@ -101,7 +101,7 @@ class RouteTestFileTest extends CamelTestSupport {
     }
 
     @Test
-    void malformedYamlNamesItsLineAndLeavesNoCase() {
+    void malformedYamlNamesItsLineAndLeavesNoCase() throws Exception {
         RouteTestFile.Contents contents = read("message-read.yaml");
         assertThat(contents.cases()).isEmpty();
         assertThat(contents.problems())
@@ -111,7 +111,7 @@ class RouteTestFileTest extends CamelTestSupport {
     }
 
     @Test
-    void aFileMustBeNamedAfterALoadedRoute() {
+    void aFileMustBeNamedAfterALoadedRoute() throws Exception {
         RouteTestFile.Contents contents = read("no-such-route.yaml");
         assertThat(contents.problems())
                 .singleElement()
@@ -121,7 +121,7 @@ class RouteTestFileTest extends CamelTestSupport {
     }
 
     @Test
-    void caseNamesAreUniqueInAFile() {
+    void caseNamesAreUniqueInAFile() throws Exception {
         RouteTestFile.Contents contents = read("user-online.yaml");
         assertThat(contents.cases().get(0).problems()).isEmpty();
         assertThat(contents.cases().get(1).problems())
@@ -130,7 +130,7 @@ class RouteTestFileTest extends CamelTestSupport {
     }
 
     @Test
-    void aScheduleTakesAFiringInstantNotAnEvent() {
+    void aScheduleTakesAFiringInstantNotAnEvent() throws Exception {
         RouteTestFile.Contents contents = read("schedule-daily-usage.yaml");
         String file = BROKEN.resolve("schedule-daily-usage.yaml").toString();
         assertThat(contents.cases().get(0).problems())
