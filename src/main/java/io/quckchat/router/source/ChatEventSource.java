@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -44,13 +43,21 @@ public class ChatEventSource implements ChatEventRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(ChatEventSource.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    /**
-     * Completed offsets are committed at most this often: a commit is a write to Kafka's offsets
-     * topic, and at a few events per poll committing after every poll cost the router and the
-     * broker more than the events did. A crash loses at most this much commit progress; the ledger
-     * keeps those events' done legs from being delivered again.
-     */
-    private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Where the poll loop is in its life; one value instead of a flag per question. */
+    private enum State {
+        /** No poll thread. */
+        STOPPED,
+        /** Polling; the subscription follows the started routes. */
+        POLLING,
+        /**
+         * The CamelContext is stopping and its routes leave one by one: each one's partitions are
+         * drained and stay paused; no resubscription (so no rebalance) until the last one leaves.
+         */
+        STOPPING,
+        /** The loop ends after this pass: it drains what is left and leaves the group. */
+        CLOSING
+    }
 
     private final KafkaClients clients;
     private final Dispatcher dispatcher;
@@ -58,22 +65,14 @@ public class ChatEventSource implements ChatEventRoutes {
     private final Map<String, ChatEventsConsumer> routes = new ConcurrentHashMap<>();
     private final Set<String> suspended = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
-    private final Object completions = new Object();
+    private final Offsets offsets;
+    private final BackPressure backPressure;
+    private volatile State state = State.STOPPED;
     private volatile int inFlight;
     private volatile Map<TopicPartition, Long> lag = Map.of();
     private long lagReadAt;
-    private long committedAt;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread thread;
-    private volatile boolean running;
-    private volatile boolean closing;
-    private volatile boolean draining;
-    private volatile boolean stopping;
-    private volatile boolean backpressure;
-    /** While fetching is paused: completions until the in-flight count is down to half, then a wake-up. */
-    private final java.util.concurrent.atomic.AtomicInteger completionsToResume =
-            new java.util.concurrent.atomic.AtomicInteger();
 
     private Set<String> subscribed = Set.of();
     private volatile java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> onConsumer = c -> {};
@@ -83,6 +82,8 @@ public class ChatEventSource implements ChatEventRoutes {
         this.clients = clients;
         this.dispatcher = dispatcher;
         this.settings = clients.settings();
+        this.offsets = new Offsets(settings.drainTimeout());
+        this.backPressure = new BackPressure(settings.maxInFlight());
     }
 
     /** A {@code chat-events} route started: add its topic to the subscription. */
@@ -95,10 +96,8 @@ public class ChatEventSource implements ChatEventRoutes {
         }
         // A fresh consumer of the topic starts unpaused (Camel suspends a route before stopping it).
         suspended.remove(route.topic());
-        closing = false;
-        stopping = false;
+        state = State.POLLING;
         if (thread == null) {
-            running = true;
             thread = new Thread(this::run, "chat-events-poll");
             thread.start();
         }
@@ -122,10 +121,9 @@ public class ChatEventSource implements ChatEventRoutes {
             commands.add(() -> {
                 try {
                     routes.remove(route.topic(), route);
-                    drain(partitionsOf(Set.of(route.topic())));
+                    offsets.drain(consumer, offsets.partitionsOf(Set.of(route.topic())));
                     if (shutdown) {
-                        stopping = true;
-                        closing = routes.isEmpty();
+                        state = routes.isEmpty() ? State.CLOSING : State.STOPPING;
                     } else {
                         resubscribe();
                     }
@@ -137,7 +135,7 @@ public class ChatEventSource implements ChatEventRoutes {
         }
         wakeup();
         done.get(settings.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
-        if (closing) {
+        if (state == State.CLOSING) {
             awaitStop();
         }
     }
@@ -185,7 +183,7 @@ public class ChatEventSource implements ChatEventRoutes {
 
     /** Stops polling, drains and commits what it can, and leaves the group. */
     public void stop() {
-        closing = true;
+        state = State.CLOSING;
         wakeup();
         awaitStop();
     }
@@ -212,17 +210,15 @@ public class ChatEventSource implements ChatEventRoutes {
         try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(clients.consumer("fanout"))) {
             consumer = kafka;
             onConsumer.accept(kafka);
-            while (running && !closing) {
+            while (state != State.CLOSING) {
                 try {
                     runCommands();
-                    if (closing) {
+                    if (state == State.CLOSING) {
                         break;
                     }
                     resubscribeIfNeeded();
                     if (subscribed.isEmpty()) {
-                        synchronized (completions) {
-                            completions.wait(POLL_TIMEOUT.toMillis());
-                        }
+                        offsets.awaitCompletion(POLL_TIMEOUT.toMillis());
                         continue;
                     }
                     applyPauses();
@@ -230,7 +226,7 @@ public class ChatEventSource implements ChatEventRoutes {
                     if (!records.isEmpty()) {
                         handle(records);
                     }
-                    commit(false);
+                    offsets.commit(kafka);
                     readLag();
                 } catch (WakeupException e) {
                     // a command or a stop is waiting
@@ -242,7 +238,7 @@ public class ChatEventSource implements ChatEventRoutes {
                 }
             }
             runCommands();
-            drain(Set.copyOf(progress.keySet()));
+            offsets.drain(kafka, offsets.partitions());
             log.info("Chat events consumer leaving group {}", settings.groupId());
         } catch (RuntimeException e) {
             log.error("Chat events consumer failed", e);
@@ -251,7 +247,7 @@ public class ChatEventSource implements ChatEventRoutes {
             consumer = null;
             synchronized (this) {
                 thread = null;
-                running = false;
+                state = State.STOPPED;
             }
         }
     }
@@ -265,7 +261,7 @@ public class ChatEventSource implements ChatEventRoutes {
 
     private void resubscribeIfNeeded() {
         // While the context stops, stopped routes' partitions stay paused instead (no rebalances).
-        if (!stopping && !subscribed.equals(routes.keySet())) {
+        if (state != State.STOPPING && !subscribed.equals(routes.keySet())) {
             resubscribe();
         }
     }
@@ -292,7 +288,7 @@ public class ChatEventSource implements ChatEventRoutes {
         List<Batch> batches = new ArrayList<>(records.partitions().size());
         List<String> ids = new ArrayList<>(records.count());
         for (TopicPartition partition : records.partitions()) {
-            PartitionProgress partitionProgress = progress.get(partition);
+            PartitionProgress partitionProgress = offsets.of(partition);
             ChatEventsConsumer route = routes.get(partition.topic());
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
             if (route == null || partitionProgress == null) {
@@ -317,14 +313,10 @@ public class ChatEventSource implements ChatEventRoutes {
     }
 
     private void completed(ChatEvent event) {
-        if (backpressure && completionsToResume.decrementAndGet() == 0) {
+        if (backPressure.completed()) {
             wakeup(); // enough finished to fetch again: do not sit out the poll timeout
         }
-        if (draining) {
-            synchronized (completions) {
-                completions.notifyAll();
-            }
-        }
+        offsets.completed();
     }
 
     private void applyPauses() {
@@ -332,20 +324,16 @@ public class ChatEventSource implements ChatEventRoutes {
         if (assignment.isEmpty()) {
             return;
         }
-        int outstanding = 0;
-        for (PartitionProgress state : progress.values()) {
-            outstanding += state.inFlight();
-        }
+        int outstanding = offsets.inFlight();
         inFlight = outstanding;
-        if (!backpressure && outstanding >= settings.maxInFlight()) {
-            backpressure = true;
-            log.debug("{} events in flight: pausing fetch until destinations catch up", outstanding);
-        } else if (backpressure && outstanding <= settings.maxInFlight() / 2) {
-            backpressure = false;
-            log.debug("{} events in flight: resuming fetch", outstanding);
-        }
-        if (backpressure) {
-            completionsToResume.set(Math.max(1, outstanding - settings.maxInFlight() / 2));
+        boolean pausedBefore = backPressure.paused();
+        boolean backpressure = backPressure.update(outstanding);
+        if (backpressure != pausedBefore) {
+            log.debug(
+                    backpressure
+                            ? "{} events in flight: pausing fetch until destinations catch up"
+                            : "{} events in flight: resuming fetch",
+                    outstanding);
         }
         Set<TopicPartition> pause = new HashSet<>();
         for (TopicPartition partition : assignment) {
@@ -372,113 +360,13 @@ public class ChatEventSource implements ChatEventRoutes {
         lag = Map.copyOf(current);
     }
 
-    private void commit(boolean sync) {
-        long now = System.nanoTime();
-        if (!sync && now - committedAt < COMMIT_INTERVAL_NANOS) {
-            return;
-        }
-        committedAt = now;
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        progress.forEach((partition, state) -> {
-            long next = state.advance();
-            if (next >= 0) {
-                offsets.put(partition, new OffsetAndMetadata(next));
-            }
-        });
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (sync) {
-            consumer.commitSync(offsets);
-            log.debug("Committed {}", offsets);
-        } else {
-            consumer.commitAsync(offsets, (committed, error) -> {
-                if (error != null) {
-                    log.warn("Commit of {} failed (a later commit covers it): {}", committed, error.toString());
-                }
-            });
-        }
-    }
-
-    private Set<TopicPartition> partitionsOf(Set<String> topics) {
-        Set<TopicPartition> partitions = new HashSet<>();
-        for (TopicPartition partition : progress.keySet()) {
-            if (topics.contains(partition.topic())) {
-                partitions.add(partition);
-            }
-        }
-        return partitions;
-    }
-
-    /**
-     * Waits, up to the drain timeout, for the in-flight events of these partitions; commits what
-     * completed and abandons the rest.
-     */
-    private void drain(Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
-            return;
-        }
-        long deadline = System.currentTimeMillis() + settings.drainTimeout().toMillis();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        draining = true;
-        try {
-            while (true) {
-                int outstanding = 0;
-                for (TopicPartition partition : partitions) {
-                    PartitionProgress state = progress.get(partition);
-                    if (state != null) {
-                        long next = state.advance();
-                        if (next >= 0) {
-                            offsets.put(partition, new OffsetAndMetadata(next));
-                        }
-                        outstanding += state.inFlight();
-                    }
-                }
-                long left = deadline - System.currentTimeMillis();
-                if (outstanding == 0 || left <= 0) {
-                    if (outstanding > 0) {
-                        log.warn(
-                                "{} event(s) of {} not finished within {}: leaving them to the next owner",
-                                outstanding,
-                                partitions,
-                                settings.drainTimeout());
-                    }
-                    break;
-                }
-                synchronized (completions) {
-                    completions.wait(Math.min(left, 50));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            draining = false;
-        }
-        for (TopicPartition partition : partitions) {
-            PartitionProgress state = progress.remove(partition);
-            if (state != null) {
-                state.abandon();
-            }
-        }
-        if (!offsets.isEmpty()) {
-            try {
-                consumer.commitSync(offsets);
-                log.info("Committed {} on handing over", offsets);
-            } catch (RuntimeException e) {
-                log.warn(
-                        "Commit on handing over failed; the next owner redelivers from the last commit: {}",
-                        e.toString());
-            }
-        }
-    }
-
     private final class Rebalance implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 log.info("Partitions revoked: {}", partitions);
-                drain(partitions);
+                offsets.drain(consumer, partitions);
             }
         }
 
@@ -487,20 +375,13 @@ public class ChatEventSource implements ChatEventRoutes {
             if (!partitions.isEmpty()) {
                 log.info("Partitions assigned: {}", partitions);
             }
-            for (TopicPartition partition : partitions) {
-                progress.putIfAbsent(partition, new PartitionProgress());
-            }
+            offsets.assigned(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("Partitions lost: {}", partitions);
-            for (TopicPartition partition : partitions) {
-                PartitionProgress state = progress.remove(partition);
-                if (state != null) {
-                    state.abandon();
-                }
-            }
+            offsets.lost(partitions);
         }
     }
 }

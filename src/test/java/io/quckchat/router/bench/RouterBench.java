@@ -367,14 +367,14 @@ public final class RouterBench {
                 command.addAll(ns.routerArgs(brokers, "--camel.main.name=bench-" + ns.id() + "-" + index));
                 command.addAll(options.routerArgs());
             }
-            case "baseline" -> {
+            case "baseline", "camel-stock" -> {
                 String classpath = "target/test-classes:target/classes:"
                         + Files.readString(Path.of("target", "test-classpath.txt"))
                                 .trim();
                 command.addAll(List.of(
                         "-cp",
                         classpath,
-                        BaselineBridge.class.getName(),
+                        "baseline".equals(subject) ? BaselineBridge.class.getName() : StockCamelBridge.class.getName(),
                         "--kafka=" + brokers.kafkaBootstrap(),
                         "--group=" + ns.groupId(),
                         "--topic=" + TOPIC,
@@ -385,7 +385,8 @@ public final class RouterBench {
                         "--redis-port=" + brokers.redisPort(),
                         "--bull-prefix=" + ns.bullPrefix()));
             }
-            default -> throw new IllegalArgumentException("Unknown subject " + subject + " (router, baseline)");
+            default ->
+                throw new IllegalArgumentException("Unknown subject " + subject + " (router, baseline, camel-stock)");
         }
         return BenchProcess.start(subject + "-" + index, command, log);
     }
