@@ -41,14 +41,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 public final class BaselineBridge {
 
-    private static final List<String> ROUTING_KEYS = List.of("notifications", "analytics");
+    /** The queues of the message.sent fan-out that the benchmark watches (the push job aside). */
+    static final List<String> ROUTING_KEYS = List.of("notifications", "analytics");
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            o.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> o = options(args);
         String exchange = o.get("exchange");
         String queuePrefix = o.get("queue-prefix");
         int maxPoll = Integer.parseInt(o.getOrDefault("max-poll-records", "1000"));
@@ -161,6 +158,16 @@ public final class BaselineBridge {
         return header == null
                 ? record.topic() + "-" + record.partition() + "-" + record.offset()
                 : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** {@code --name=value} arguments, as {@link RouterBench} passes them to a subject. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            options.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return options;
     }
 
     private BaselineBridge() {}

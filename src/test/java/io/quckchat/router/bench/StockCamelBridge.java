@@ -9,7 +9,6 @@ import io.quckchat.camel.bullmq.BullMqComponent;
 import io.quckchat.camel.bullmq.BullMqConstants;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,14 +34,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 public final class StockCamelBridge {
 
-    private static final List<String> ROUTING_KEYS = List.of("notifications", "analytics");
+    private static final List<String> ROUTING_KEYS = BaselineBridge.ROUTING_KEYS;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            o.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> o = BaselineBridge.options(args);
         String exchange = o.get("exchange");
         declare(o.get("rabbitmq-url"), exchange, o.get("queue-prefix"));
 
