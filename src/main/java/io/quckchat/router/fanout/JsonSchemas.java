@@ -60,6 +60,9 @@ public class JsonSchemas implements EventSchemas {
             return List.of();
         }
         Set<ValidationMessage> problems = schema.get().validate(event);
+        if (problems.isEmpty()) {
+            return List.of(); // the usual case, once per event
+        }
         return problems.stream()
                 .map(JsonSchemas::describe)
                 .sorted(Comparator.comparing(SchemaError::path).thenComparing(SchemaError::message))
