@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  * fields), and with the client compiler the router ships with ({@code config/jvm.options}), every
  * copy into a direct buffer also pays for {@code Unsafe.copyMemory}'s argument checks, which only the
  * optimising compiler inlines: that was the Redis I/O thread's largest cost while the router caught
- * up on a backlog ("EncodedArgs" in docs/benchmark.md#where-the-time-went-and-what-was-fixed). Encoding into a heap array costs a plain
- * array copy per argument.
+ * up on a backlog ("EncodedArgs" in docs/benchmark.md#where-the-time-went-and-what-was-fixed).
+ * Encoding into a heap array costs a plain array copy per argument.
  *
  * <p>Public for other script calls on the same connection (the router's delivery ledger sends its
  * batches with {@link #script}); standalone Redis: the arguments carry no key for cluster routing.

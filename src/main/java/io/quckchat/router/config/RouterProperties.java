@@ -19,7 +19,6 @@ import java.util.Set;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Every setting of the router, bound from {@code config/application.yml}, which maps the
@@ -42,7 +41,8 @@ import org.springframework.validation.annotation.Validated;
  *     dashboard's "Try an event")
  * @param schedules the scheduled jobs of routes/schedules.camel.yaml, by name
  */
-@Validated
+// Not @Validated: SettingsValidator checks the same constraints once, before any bean is built,
+// and reports the first one as a single line naming the setting and its variable.
 @ConfigurationProperties("quckchat")
 public record RouterProperties(
         @NotNull @Valid Kafka kafka,

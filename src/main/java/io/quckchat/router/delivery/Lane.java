@@ -281,6 +281,8 @@ public abstract class Lane implements Leg.Destination {
                 }
                 retries.add(new Retry(leg, System.currentTimeMillis() + backoff));
                 wake.signal();
+            } else {
+                awaitingDeadLetter++;
             }
         } finally {
             lock.unlock();
@@ -294,12 +296,6 @@ public abstract class Lane implements Leg.Destination {
                         leg.attempts(),
                         describe(cause));
             }
-            lock.lock();
-            try {
-                awaitingDeadLetter++;
-            } finally {
-                lock.unlock();
-            }
             deadLetters.deadLetter(leg, letter -> {
                 lock.lock();
                 try {
@@ -310,7 +306,8 @@ public abstract class Lane implements Leg.Destination {
                 }
                 // a dead letter dropped with its partition was never written: the leg is not done either,
                 // and must not reach the ledger as done (the new owner delivers or dead-letters it)
-                leg.resolve(letter.outcome() == Leg.Outcome.DROPPED ? Leg.Outcome.DROPPED : Leg.Outcome.DEAD_LETTERED);
+                boolean written = letter.outcome() != Leg.Outcome.DROPPED;
+                leg.resolve(written ? Leg.Outcome.DEAD_LETTERED : Leg.Outcome.DROPPED);
             });
         }
     }

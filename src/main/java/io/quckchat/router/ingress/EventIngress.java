@@ -1,5 +1,8 @@
 package io.quckchat.router.ingress;
 
+import static io.quckchat.router.ingress.IngressAnswers.caller;
+import static io.quckchat.router.ingress.IngressAnswers.respond;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -293,20 +296,6 @@ class EventIngress {
                         + publisher.timeout().toMillis() + " ms"
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return Problem.kafkaUnavailable(event.topic(), why, publisher.retryAfterSeconds());
-    }
-
-    // ---- answers ----
-
-    private static Caller caller(Exchange exchange) {
-        return IngressAnswers.caller(exchange);
-    }
-
-    private static void respond(Exchange exchange, Problem problem) {
-        IngressAnswers.respond(exchange, problem);
-    }
-
-    private static void respond(Exchange exchange, int status, String contentType, Object body) {
-        IngressAnswers.respond(exchange, status, contentType, body);
     }
 
     private static byte[] bytes(String value) {

@@ -25,7 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,13 +117,9 @@ public final class RouteSandbox implements ChatEventRoutes {
         return context;
     }
 
-    /** Loads the routes of one file; they start with {@link #startRoutes()}. Returns their ids. */
-    public Set<String> load(Resource resource) throws Exception {
-        Set<String> before = routeIds();
+    /** Loads the routes of one file; they start with {@link #startRoutes()}. */
+    public void load(Resource resource) throws Exception {
         PluginHelper.getRoutesLoader(context).loadRoutes(resource);
-        Set<String> loaded = routeIds();
-        loaded.removeAll(before);
-        return loaded;
     }
 
     /** Stops and removes the routes that came from this file (before loading it again). */
@@ -154,12 +153,6 @@ public final class RouteSandbox implements ChatEventRoutes {
             });
             context.getRouteController().startRoute(id);
         }
-    }
-
-    private Set<String> routeIds() {
-        Set<String> ids = new TreeSet<>();
-        model().getRouteDefinitions().forEach(route -> ids.add(route.getRouteId()));
-        return ids;
     }
 
     private ModelCamelContext model() {
@@ -201,7 +194,7 @@ public final class RouteSandbox implements ChatEventRoutes {
         if (route == null) {
             throw new IllegalArgumentException("no route " + routeId);
         }
-        Set<Destination> destinations = new java.util.LinkedHashSet<>();
+        Set<Destination> destinations = new LinkedHashSet<>();
         for (SendDefinition<?> send :
                 ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), SendDefinition.class)) {
             Endpoint endpoint = context.getEndpoint(send.getEndpointUri());
@@ -334,7 +327,7 @@ public final class RouteSandbox implements ChatEventRoutes {
 
     /** Routes of the context by the file they came from. */
     static Map<String, List<Route>> routesByLocation(CamelContext context) {
-        Map<String, List<Route>> byLocation = new ConcurrentHashMap<>();
+        Map<String, List<Route>> byLocation = new HashMap<>();
         for (Route route : context.getRoutes()) {
             Resource resource = route.getSourceResource();
             if (resource != null) {
@@ -343,7 +336,7 @@ public final class RouteSandbox implements ChatEventRoutes {
                         .add(route);
             }
         }
-        byLocation.values().forEach(routes -> routes.sort(java.util.Comparator.comparing(Route::getRouteId)));
+        byLocation.values().forEach(routes -> routes.sort(Comparator.comparing(Route::getRouteId)));
         return byLocation;
     }
 }

@@ -1,10 +1,12 @@
 package io.quckchat.router.routes;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -49,7 +51,7 @@ public class RouteSimulator implements AutoCloseable {
     /** The topics of the loaded routes, with their route ids. */
     public synchronized Map<String, String> routesByTopic() throws Exception {
         sync();
-        Map<String, String> routes = new java.util.TreeMap<>();
+        Map<String, String> routes = new TreeMap<>();
         for (String topic : sandbox.topics()) {
             routes.put(topic, sandbox.routeOf(topic).orElseThrow());
         }
@@ -69,13 +71,13 @@ public class RouteSimulator implements AutoCloseable {
         if (now.equals(loaded)) {
             return;
         }
-        Set<String> locations = new java.util.HashSet<>(loaded.keySet());
+        Set<String> locations = new HashSet<>(loaded.keySet());
         locations.addAll(now.keySet());
         Map<String, List<Route>> synced = new HashMap<>(now);
         for (String location : locations) {
             List<Route> before = loaded.get(location);
             List<Route> after = now.get(location);
-            if (after != null && sameRoutes(before, after)) {
+            if (after != null && after.equals(before)) { // Route has no equals: the same route objects
                 continue;
             }
             sandbox.unload(location);
@@ -91,18 +93,6 @@ public class RouteSimulator implements AutoCloseable {
         }
         sandbox.startRoutes();
         loaded = synced;
-    }
-
-    private static boolean sameRoutes(List<Route> before, List<Route> after) {
-        if (before == null || before.size() != after.size()) {
-            return false;
-        }
-        for (int i = 0; i < before.size(); i++) {
-            if (before.get(i) != after.get(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

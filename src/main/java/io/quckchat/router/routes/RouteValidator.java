@@ -26,8 +26,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Checks route files without any broker: YAML syntax, every endpoint known and its options valid,
  * jq expressions that compile, every route with an id and an existing route configuration, and a
  * fan-out route's id equal to its file's stem and to its topic ({@code message.sent} →
- * {@code message-sent}), and a fan-out route that sends anywhere but through its sinks. Run it with {@code ./mvnw -B -q compile exec:java@validate-routes}; it
- * prints one line per problem and exits 1 if there is any.
+ * {@code message-sent}), and a fan-out route that sends anywhere but through its sinks. Run it
+ * with {@code ./mvnw -B -q compile exec:java@validate-routes}; it prints one line per problem and
+ * exits 1 if there is any.
  */
 public final class RouteValidator {
 

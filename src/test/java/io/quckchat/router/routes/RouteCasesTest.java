@@ -90,9 +90,10 @@ class RouteCasesTest extends CamelTestSupport {
         brokenRoutes.forEach((file, why) -> tests.add(DynamicTest.dynamicTest(
                 file.getFileName() + " (route file)", () -> fail(file + " does not load: " + why))));
         Set<String> tested = new TreeSet<>();
+        Path samples = samples();
         for (Path file : RouteTestFile.files(TESTS)) {
             RouteTestFile.Contents contents =
-                    RouteTestFile.read(file, sandbox, samples(), TESTS.resolve(RouteTestFile.SCHEMA_FILE));
+                    RouteTestFile.read(file, sandbox, samples, TESTS.resolve(RouteTestFile.SCHEMA_FILE));
             if (only != null && !only.equals(contents.route())) {
                 continue;
             }
