@@ -1,5 +1,5 @@
--- wrk script for bench/ingress.sh: single POST /api/v1/events/message.sent, each with its own
--- messageId, spread over 64 conversations (record keys). Prints one table row when done.
+-- wrk script of bench/ingress.sh: single POST /api/v1/events/user.online, each event its own
+-- user (record key) out of 1,000. Prints one RESULT line when done (IngressBench reads it).
 local counter = 0
 local token = os.getenv("INGRESS_TOKEN")
 
@@ -9,10 +9,8 @@ end
 
 request = function()
   counter = counter + 1
-  local body = string.format(
-    '{"messageId":"bench-%d","conversationId":"c-%d","senderId":"u-1","content":"bench","sentAt":"2026-11-28T10:00:00Z"}',
-    counter, counter % 64)
-  return wrk.format("POST", "/api/v1/events/message.sent", {
+  local body = string.format('{"userId":"u-%d","online":true,"lastSeen":"2026-12-02T10:00:00Z"}', counter % 1000)
+  return wrk.format("POST", "/api/v1/events/user.online", {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
   }, body)
@@ -22,9 +20,7 @@ done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local refused = summary.errors.status
   local failed = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  local accepted = summary.requests - refused - failed
-  io.write(string.format("RESULT %d %.1f %d %d %d %.0f %.2f %.2f %.2f %.2f\n",
-    tonumber(os.getenv("CONNECTIONS")), seconds, summary.requests, accepted, refused + failed,
-    accepted / seconds, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000))
+  io.write(string.format("RESULT %.3f %d %d %d %.3f %.3f %.3f %.3f\n",
+    seconds, summary.requests, refused, failed,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end

@@ -1,67 +1,42 @@
 #!/usr/bin/env bash
-# Benchmark of the HTTP ingress: accepted events/s and p50/p90/p99 latency of single posts
-# (POST /api/v1/events/message.sent, 202 = acknowledged by Kafka with acks=all) at fixed
-# concurrency, with wrk, against the router on embedded brokers (./mvnw spring-boot:test-run:
-# Kafka and Qpid in the router's JVM, redis-server beside it; the fan-out of every accepted event
-# to RabbitMQ and Redis runs at the same time on the same machine).
+# Benchmark of the HTTP ingress against a hand-written one (docs/benchmark.md, "The ingress").
+# Builds the router jar, installs the Node baseline's one dependency (bench/ingress-node: kafkajs)
+# and wrk (Debian package) if missing, then runs io.quckchat.router.bench.IngressBench: Kafka
+# (KRaft) in the benchmark's JVM, external to every subject; the router from its jar with the
+# shipped JVM options and no fan-out routes; the Node server; interleaved A B, B A, ...
 #
-#   bench/ingress.sh                        # 8 and 32 connections, 30 s each after a 10 s warm-up
-#   CONCURRENCY="16" DURATION=60s bench/ingress.sh
+#   bench/ingress.sh                                   # 3 rounds: router and node, 8 and 32 connections, batches of 100
+#   bench/ingress.sh --subjects=router,router-tiered   # the JIT choice: C1 only vs tiered (C2)
+#   bench/ingress.sh --rounds=1 --seconds=5 --warmup=5 --connections=32 --batch-size=500
 #
-# Not a test: numbers depend on the machine. Installs wrk (Debian package) if it is missing.
+# RabbitMQ and Redis (which the router connects to even without routes) are embedded, or this
+# machine's own with --brokers=external. Prints the figures of each run, then medians with ranges.
+# Not a test: the figures depend on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PORT=${PORT:-18080}
-CONCURRENCY=${CONCURRENCY:-"8 32"}
-DURATION=${DURATION:-30s}
-WARMUP=${WARMUP:-10s}
-THREADS=${THREADS:-2}
-export INGRESS_TOKEN=bench-token-0123456789abcdef
-LOG=target/bench-ingress-router.log
+brokers=embedded
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --brokers=*) brokers=${arg#--brokers=} ;;
+    *) args+=("$arg") ;;
+  esac
+done
+case "$brokers" in embedded|external) ;; *) echo "--brokers is embedded or external, got: $brokers" >&2; exit 2 ;; esac
 
 if ! command -v wrk >/dev/null; then
   echo "[bench] installing wrk"
   (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || { echo "[bench] cannot install wrk" >&2; exit 1; }
 fi
-
-mkdir -p target
-echo "[bench] starting the router on embedded brokers (port $PORT), log: $LOG"
-setsid ./mvnw -B -q spring-boot:test-run \
-  -Dspring-boot.run.arguments="--server.port=$PORT --quckchat.ingress.tokens[1].name=bench --quckchat.ingress.tokens[1].token=$INGRESS_TOKEN --quckchat.ingress.tokens[1].topics=message.sent --logging.level.root=warn" \
-  >"$LOG" 2>&1 &
-ROUTER=$!
-stop() { kill -- "-$ROUTER" 2>/dev/null || true; wait "$ROUTER" 2>/dev/null || true; }
-trap stop EXIT
-
-for _ in $(seq 1 180); do
-  if curl -fs "http://127.0.0.1:$PORT/actuator/health/liveness" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$ROUTER" 2>/dev/null; then echo "[bench] the router did not start; see $LOG" >&2; exit 1; fi
-  sleep 1
-done
-curl -fs "http://127.0.0.1:$PORT/actuator/health/liveness" >/dev/null || { echo "[bench] router not up" >&2; exit 1; }
-
-URL="http://127.0.0.1:$PORT"
-check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $INGRESS_TOKEN" -H 'Content-Type: application/json' \
-  -d '{"messageId":"bench-0","conversationId":"c-0","senderId":"u-1"}' "$URL/api/v1/events/message.sent")
-[ "$check" = 202 ] || { echo "[bench] a single post answered $check, not 202" >&2; exit 1; }
-
-echo "[bench] warm-up $WARMUP"
-CONNECTIONS=8 wrk -t"$THREADS" -c8 -d"$WARMUP" -s bench/ingress-post.lua "$URL" >/dev/null
-
-rows=()
-for c in $CONCURRENCY; do
-  echo "[bench] $c connections, $DURATION"
-  out=$(CONNECTIONS=$c wrk -t"$THREADS" -c"$c" -d"$DURATION" --timeout 10s -s bench/ingress-post.lua "$URL")
-  rows+=("$(echo "$out" | grep '^RESULT' | cut -d' ' -f2-)")
-done
-
-echo
-echo "Ingress benchmark: single POST /api/v1/events/message.sent (acks=all), wrk $THREADS threads, $DURATION per row, $(nproc) cores"
-printf '| %-11s | %-8s | %-8s | %-8s | %-7s | %-8s | %-8s | %-8s | %-8s | %-8s |\n' \
-  connections seconds requests accepted refused "events/s" "p50 ms" "p90 ms" "p99 ms" "max ms"
-printf '|%s|\n' "-------------|----------|----------|----------|---------|----------|----------|----------|----------|----------"
-for row in "${rows[@]}"; do
-  # shellcheck disable=SC2086
-  printf '| %-11s | %-8s | %-8s | %-8s | %-7s | %-8s | %-8s | %-8s | %-8s | %-8s |\n' $row
-done
+echo "[bench] installing the Node baseline's dependencies (npm ci in bench/ingress-node)"
+(cd bench/ingress-node && npm ci --no-audit --no-fund --silent)
+echo "[bench] building the router jar and the benchmark (./mvnw -B -q -DskipTests package)"
+./mvnw -B -q -DskipTests package
+mkdir -p target/bench
+exec java -Xmx1g \
+  -Dquckchat.test.brokers="$brokers" \
+  -Dquckchat.test.partitions="${PARTITIONS:-6}" \
+  -Dlogback.configurationFile=bench/logback-bench.xml \
+  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+  io.quckchat.router.bench.IngressBench "${args[@]+"${args[@]}"}"

@@ -1,8 +1,5 @@
 package io.quckchat.router.ingress;
 
-import static io.quckchat.router.ingress.IngressAnswers.caller;
-import static io.quckchat.router.ingress.IngressAnswers.respond;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
@@ -33,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingress itself: a request is checked ({@link IngressChecks}: topic, caller's topics, JSON,
  * schema, key), its Idempotency-Key claimed ({@link IdempotentRequests}), what passes published to
- * Kafka, and the answer given (a batch's by {@link BatchAnswer}). Authentication and the body limit
- * happened before, in {@link IngressFilter}; the routes in {@link IngressRoutes} call in here.
+ * Kafka, and the answer given (a batch's by {@link BatchAnswer}). Authentication, the media type and
+ * the body limit were checked before, by {@link IngressGate}; {@link IngressEndpoint} calls in here.
  */
 class EventIngress {
 
@@ -42,7 +37,6 @@ class EventIngress {
     static final String EVENT_KEY = "X-Event-Key";
     static final String RETRY_AFTER = "Retry-After";
     static final String REPLAYED = "Idempotent-Replayed";
-    static final String TOPIC = "topic";
 
     private static final Logger log = LoggerFactory.getLogger(EventIngress.class);
 
@@ -91,45 +85,31 @@ class EventIngress {
 
     // ---- POST /api/v1/events/{topic} ----
 
-    void single(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Caller caller = caller(exchange);
-        String topic = message.getHeader(TOPIC, String.class);
-        String idempotencyKey = message.getHeader(IDEMPOTENCY_KEY, String.class);
-        String eventKey = message.getHeader(EVENT_KEY, String.class);
-        byte[] body = message.getBody(byte[].class);
-        if (caller == null) {
-            respond(exchange, Problem.unauthorized("no authenticated caller"));
-            return;
-        }
-        // Media type (415) and size (413) were checked by IngressFilter, before Camel read the body.
+    IngressAnswer single(Caller caller, String topic, String idempotencyKey, String eventKey, byte[] body) {
         Problem problem = checks.topic(caller, topic, "path topic")
                 .or(() -> checks.eventKeyHeader(eventKey))
                 .or(() -> checks.idempotencyKeyHeader(idempotencyKey))
                 .orElse(null);
         if (problem != null) {
-            respond(exchange, problem);
-            return;
+            return IngressAnswer.of(problem);
         }
         JsonNode event;
         try {
             event = RequestBodies.parse(body, JSON);
         } catch (ProblemException e) {
-            respond(exchange, e.problem.withTopic(topic));
-            return;
+            return IngressAnswer.of(e.problem.withTopic(topic));
         }
         Event checked;
         try {
             checked = checks.event(topic, event, eventKey, body, "$", "header " + EVENT_KEY);
         } catch (ProblemException e) {
-            respond(exchange, e.problem);
-            return;
+            return IngressAnswer.of(e.problem);
         }
 
         String fingerprint = Idempotency.fingerprint(topic + "\n" + eventKey, body);
-        IdempotentRequests.Claiming claiming = idempotency.claim(exchange, caller.name(), idempotencyKey, fingerprint);
+        IdempotentRequests.Claiming claiming = idempotency.claim(caller.name(), idempotencyKey, fingerprint);
         if (claiming.answered()) {
-            return;
+            return claiming.answer();
         }
         Idempotency.Claimed claim = claiming.claimed();
         String eventId = claim != null ? claim.eventId() : UUID.randomUUID().toString();
@@ -138,47 +118,35 @@ class EventIngress {
         Outcome outcome = await(eventId, checked, publish(eventId, checked, caller, deadline), deadline);
         if (outcome.problem() != null) {
             idempotency.release(claim, fingerprint);
-            respond(exchange, outcome.problem());
-            return;
+            return IngressAnswer.of(outcome.problem());
         }
         String answer = outcome.toJson().toString();
         idempotency.remember(claim, fingerprint, 202, answer);
-        respond(exchange, 202, "application/json", answer);
+        return IngressAnswer.json(202, answer);
     }
 
     // ---- POST /api/v1/events ----
 
-    void batch(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Caller caller = caller(exchange);
-        String idempotencyKey = message.getHeader(IDEMPOTENCY_KEY, String.class);
-        byte[] body = message.getBody(byte[].class);
-        if (caller == null) {
-            respond(exchange, Problem.unauthorized("no authenticated caller"));
-            return;
-        }
+    IngressAnswer batch(Caller caller, String idempotencyKey, byte[] body) {
         Problem problem = checks.idempotencyKeyHeader(idempotencyKey).orElse(null);
         if (problem != null) {
-            respond(exchange, problem);
-            return;
+            return IngressAnswer.of(problem);
         }
         JsonNode batch;
         try {
             batch = RequestBodies.parse(body, JSON);
         } catch (ProblemException e) {
-            respond(exchange, e.problem);
-            return;
+            return IngressAnswer.of(e.problem);
         }
         Optional<Problem> shape = IngressChecks.batch(batch, maxBatchSize);
         if (shape.isPresent()) {
-            respond(exchange, shape.get());
-            return;
+            return IngressAnswer.of(shape.get());
         }
 
         String fingerprint = Idempotency.fingerprint("batch", body);
-        IdempotentRequests.Claiming claiming = idempotency.claim(exchange, caller.name(), idempotencyKey, fingerprint);
+        IdempotentRequests.Claiming claiming = idempotency.claim(caller.name(), idempotencyKey, fingerprint);
         if (claiming.answered()) {
-            return;
+            return claiming.answer();
         }
         Idempotency.Claimed claim = claiming.claimed();
         String batchId = claim != null ? claim.eventId() : UUID.randomUUID().toString();
@@ -214,30 +182,24 @@ class EventIngress {
         } else {
             idempotency.remember(claim, fingerprint, answer.status(), answer.json());
         }
-        respond(exchange, answer.status(), "application/json", answer.json());
-        if (answer.status() == 503) {
-            exchange.getMessage().setHeader(RETRY_AFTER, publisher.retryAfterSeconds());
-        }
+        IngressAnswer http = IngressAnswer.json(answer.status(), answer.json());
+        return answer.status() == 503 ? http.with(RETRY_AFTER, Integer.toString(publisher.retryAfterSeconds())) : http;
     }
 
     // ---- GET /api/v1/openapi.yaml|json ----
 
-    void openApi(Exchange exchange, boolean asJson) {
-        respond(
-                exchange,
+    IngressAnswer openApi(boolean asJson) {
+        return new IngressAnswer(
                 200,
                 asJson ? "application/json" : "application/yaml",
-                asJson ? contract.json() : contract.yaml());
+                asJson ? contract.json() : contract.yaml(),
+                java.util.Map.of());
     }
 
     /** Anything the checks did not foresee: 500, logged with its stack trace, never with the request's secrets. */
-    void failed(Exchange exchange) {
-        Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.error("Ingress request failed", error);
-        respond(
-                exchange,
-                Problem.internal(
-                        error == null ? "unknown error" : error.getClass().getSimpleName()));
+    IngressAnswer failed(String request, Exception error) {
+        log.error("Ingress request {} failed", request, error);
+        return IngressAnswer.of(Problem.internal(error.getClass().getSimpleName()));
     }
 
     // ---- publishing ----

@@ -1,6 +1,5 @@
 package io.quckchat.router.ingress;
 
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -15,8 +14,16 @@ class IdempotentRequests {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotentRequests.class);
 
-    /** The outcome of claiming a key: answered already (a replay, a conflict, the store away), or go on. */
-    record Claiming(boolean answered, Idempotency.Claimed claimed) {}
+    /**
+     * The outcome of claiming a key: the answer when the request is answered here (a replay, a
+     * conflict, the store away), or go on with the claim (null without a key).
+     */
+    record Claiming(IngressAnswer answer, Idempotency.Claimed claimed) {
+
+        boolean answered() {
+            return answer != null;
+        }
+    }
 
     private final Idempotency store;
     private final int retryAfterSeconds;
@@ -27,50 +34,44 @@ class IdempotentRequests {
     }
 
     /** Claims the key if there is one; when the request is answered here (replay, conflict, store away) says so. */
-    Claiming claim(Exchange exchange, String caller, String idempotencyKey, String fingerprint) {
+    Claiming claim(String caller, String idempotencyKey, String fingerprint) {
         if (idempotencyKey == null) {
-            return new Claiming(false, null);
+            return new Claiming(null, null);
         }
         Idempotency.Claim result;
         try {
             result = store.claim(caller, idempotencyKey, fingerprint);
         } catch (DataAccessException e) {
-            IngressAnswers.respond(exchange, storeUnavailable(e));
-            return new Claiming(true, null);
+            return new Claiming(IngressAnswer.of(storeUnavailable(e)), null);
         }
         if (!(result instanceof Idempotency.Claimed claimed)) {
-            respondToClaim(exchange, result);
-            return new Claiming(true, null);
+            return new Claiming(answer(result), null);
         }
-        return new Claiming(false, claimed);
+        return new Claiming(null, claimed);
     }
 
-    private void respondToClaim(Exchange exchange, Idempotency.Claim claim) {
+    private IngressAnswer answer(Idempotency.Claim claim) {
         if (claim instanceof Idempotency.Replay replay) {
-            IngressAnswers.respond(exchange, replay.status(), "application/json", replay.body());
-            exchange.getMessage().setHeader(EventIngress.REPLAYED, "true");
-            if (replay.status() == 503) {
-                exchange.getMessage().setHeader(EventIngress.RETRY_AFTER, retryAfterSeconds);
-            }
+            IngressAnswer answer =
+                    IngressAnswer.json(replay.status(), replay.body()).with(EventIngress.REPLAYED, "true");
+            return replay.status() == 503
+                    ? answer.with(EventIngress.RETRY_AFTER, Integer.toString(retryAfterSeconds))
+                    : answer;
         } else if (claim instanceof Idempotency.Busy) {
-            IngressAnswers.respond(
-                    exchange,
-                    new Problem(
-                                    409,
-                                    "idempotency-key-in-progress",
-                                    "A request with this Idempotency-Key is still running",
-                                    "header " + EventIngress.IDEMPOTENCY_KEY,
-                                    "retry once it has been answered")
-                            .retryAfter(1));
-        } else {
-            IngressAnswers.respond(
-                    exchange,
-                    new Problem(
-                            422,
-                            "idempotency-key-reused",
-                            "This Idempotency-Key was used for another request",
+            return IngressAnswer.of(new Problem(
+                            409,
+                            "idempotency-key-in-progress",
+                            "A request with this Idempotency-Key is still running",
                             "header " + EventIngress.IDEMPOTENCY_KEY,
-                            "the first request with this key had a different topic, key or body"));
+                            "retry once it has been answered")
+                    .retryAfter(1));
+        } else {
+            return IngressAnswer.of(new Problem(
+                    422,
+                    "idempotency-key-reused",
+                    "This Idempotency-Key was used for another request",
+                    "header " + EventIngress.IDEMPOTENCY_KEY,
+                    "the first request with this key had a different topic, key or body"));
         }
     }
 

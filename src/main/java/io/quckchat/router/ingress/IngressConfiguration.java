@@ -1,25 +1,20 @@
 package io.quckchat.router.ingress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quckchat.router.config.KafkaClients;
 import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.fanout.JsonSchemas;
-import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.intercept.AuthorizationFilter;
 
-/** The HTTP ingress: its security filter chain on {@code /api/v1/**}, Kafka producer, idempotency store and routes. */
+/** The HTTP ingress: its endpoint on {@code /api/v1}, Kafka producer and idempotency store. */
 @Configuration(proxyBeanMethods = false)
 class IngressConfiguration {
 
@@ -65,41 +60,25 @@ class IngressConfiguration {
                 contract, schemas, publisher, idempotency, properties.ingress().maxBatchSize());
     }
 
-    @Bean
-    IngressRoutes ingressRoutes(EventIngress ingress) {
-        return new IngressRoutes(ingress);
-    }
-
     /**
-     * {@code /api/v1/**} has its own chain, ahead of the admin one: bearer tokens only (admin
-     * credentials open nothing here, and an ingress token opens nothing elsewhere), no sessions, no
-     * CSRF (no cookies are used). {@link IngressFilter} is created here, not as a bean, so that the
-     * servlet container does not also run it on every other path.
+     * The ingress answers every request under {@code /api/v1} in {@link IngressEndpoint}, the first
+     * filter of the servlet container's chain, ahead of Spring Security's (which has no chain for
+     * these paths: bearer tokens are {@link IngressGate}'s, and admin credentials open nothing here).
      */
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-    SecurityFilterChain ingressApi(
-            HttpSecurity http, Callers callers, IngressContract contract, RouterProperties properties)
-            throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        IngressFilter gate = new IngressFilter(
-                callers, contract, properties.ingress().maxBodySize().toBytes(), json);
-        http.securityMatcher(IngressRoutes.BASE + "/**")
-                .authorizeHttpRequests(
-                        requests -> requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
-                                .permitAll()
-                                .anyRequest()
-                                .authenticated())
-                .addFilterBefore(gate, AuthorizationFilter.class)
-                .exceptionHandling(
-                        errors -> errors.authenticationEntryPoint((request, response, e) -> IngressFilter.refuse(
-                                response, Problem.unauthorized("authentication required"), IngressFilter.REALM, json)))
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .csrf(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable);
-        return http.build();
+    FilterRegistrationBean<IngressEndpoint> ingressEndpoint(
+            Callers callers,
+            IngressContract contract,
+            EventIngress ingress,
+            MeterRegistry meters,
+            RouterProperties properties) {
+        IngressGate gate = new IngressGate(
+                callers, contract, properties.ingress().maxBodySize().toBytes());
+        FilterRegistrationBean<IngressEndpoint> registration =
+                new FilterRegistrationBean<>(new IngressEndpoint(gate, ingress, meters));
+        registration.setName("quckchatIngress");
+        registration.addUrlPatterns(IngressEndpoint.BASE, IngressEndpoint.BASE + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 }

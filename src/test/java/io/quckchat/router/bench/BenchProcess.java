@@ -26,9 +26,12 @@ final class BenchProcess implements AutoCloseable {
     }
 
     static BenchProcess start(String name, List<String> command, Path log) throws IOException {
+        return start(name, new ProcessBuilder(command), log);
+    }
+
+    static BenchProcess start(String name, ProcessBuilder builder, Path log) throws IOException {
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        Process process = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                 .start();
         return new BenchProcess(name, process, log);

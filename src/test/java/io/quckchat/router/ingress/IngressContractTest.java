@@ -101,7 +101,8 @@ class IngressContractTest {
         Set<String> documented = new TreeSet<>();
         document().at("/components/schemas/Problem/properties/code/enum").forEach(c -> documented.add(c.asText()));
         Set<String> used = new TreeSet<>();
-        for (String file : new String[] {"Problem.java", "EventIngress.java", "IngressFilter.java"}) {
+        for (String file :
+                new String[] {"Problem.java", "EventIngress.java", "IngressGate.java", "IdempotentRequests.java"}) {
             String source = Files.readString(Path.of("src/main/java/io/quckchat/router/ingress", file));
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b\\d{3},\\s*\"([a-z-]+)\"")
                     .matcher(source);

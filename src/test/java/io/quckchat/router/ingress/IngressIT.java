@@ -624,6 +624,57 @@ class IngressIT {
         assertThat(http.request("GET", "/api/v1/openapi.yaml").statusCode()).isEqualTo(401);
     }
 
+    // ---- the rest of the HTTP surface under /api/v1 ----
+
+    @Test
+    void otherPathsAndMethodsAreAnsweredLikeTheRestOfTheRouter() {
+        String auth = bearer(CHAT);
+        HttpResponse<String> get = http.request("GET", "/api/v1/events/message.sent", "Authorization", auth);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(json(get).path("path").asText()).isEqualTo("/api/v1/events/message.sent");
+        HttpResponse<String> options = http.request("OPTIONS", "/api/v1/events", "Authorization", auth);
+        assertThat(options.statusCode()).isEqualTo(200);
+        assertThat(options.headers().firstValue("Allow")).hasValue("POST,OPTIONS");
+        assertThat(http.request("GET", "/api/v1/nothing", "Authorization", auth).statusCode())
+                .isEqualTo(404);
+        assertThat(http.post("/api/v1/events/a/b", messageSent(), "Authorization", auth, "Content-Type", JSON_TYPE)
+                        .statusCode())
+                .isEqualTo(404);
+        // Refused by Spring Security's firewall, as on every other path (an encoded dot)
+        assertThat(http.post(
+                                "/api/v1/events/message%2Esent",
+                                messageSent(), "Authorization", auth, "Content-Type", JSON_TYPE)
+                        .statusCode())
+                .isEqualTo(400);
+        // Without a token every path under /api/v1 is 401 first, with the ingress's own challenge
+        HttpResponse<String> stranger = http.request("GET", "/api/v1/nothing");
+        assertThat(stranger.statusCode()).isEqualTo(401);
+        assertThat(stranger.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"quckchat-ingress\"");
+        assertThat(stranger.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(stranger.headers().firstValue("Cache-Control"))
+                .hasValue("no-cache, no-store, max-age=0, must-revalidate");
+        HttpResponse<String> accepted = http.post(
+                "/api/v1/events/message.sent", messageSent(), "Authorization", auth, "Content-Type", JSON_TYPE);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(accepted.headers().firstValue("Content-Length"))
+                .hasValue(Integer.toString(accepted.body().length()));
+
+        io.micrometer.core.instrument.MeterRegistry meters =
+                router.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.get("quckchat.ingress.requests")
+                        .tags("operation", "post_event", "status", "202")
+                        .timer()
+                        .count())
+                .isPositive();
+        assertThat(meters.get("quckchat.ingress.requests")
+                        .tags("operation", "none", "status", "401")
+                        .timer()
+                        .count())
+                .isPositive();
+    }
+
     private static List<Integer> statuses(JsonNode items) {
         List<Integer> statuses = new ArrayList<>();
         items.forEach(item -> statuses.add(item.path("status").asInt()));

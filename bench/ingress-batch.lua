@@ -1,0 +1,30 @@
+-- wrk script of bench/ingress.sh: POST /api/v1/events with a batch of BATCH user.online events
+-- (default 100), each its own user out of 1,000. Prints one RESULT line when done.
+local counter = 0
+local token = os.getenv("INGRESS_TOKEN")
+local size = tonumber(os.getenv("BATCH") or "100")
+
+function init(args)
+  counter = math.random(1, 1000000000)
+end
+
+request = function()
+  local items = {}
+  for i = 1, size do
+    counter = counter + 1
+    items[i] = string.format('{"topic":"user.online","payload":{"userId":"u-%d","online":true,"lastSeen":"2026-12-02T10:00:00Z"}}', counter % 1000)
+  end
+  return wrk.format("POST", "/api/v1/events", {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+  }, "[" .. table.concat(items, ",") .. "]")
+end
+
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local refused = summary.errors.status
+  local failed = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT %.3f %d %d %d %.3f %.3f %.3f %.3f\n",
+    seconds, summary.requests, refused, failed,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
