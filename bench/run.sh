@@ -8,6 +8,9 @@
 #   bench/run.sh                                      # 3 rounds of router and baseline, embedded brokers
 #   bench/run.sh --brokers=external                   # RabbitMQ 127.0.0.1:5672, Redis 127.0.0.1:6379
 #   bench/run.sh --subjects=router --instances=2      # scaling: two routers in one consumer group
+#   bench/run.sh --subjects=router,router-tiered --rate=1000 --seconds=600 --ingress-rate=200
+#                                                     # the JIT choice: C1 only vs tiered, 10 min steady,
+#                                                     # with HTTP ingress posts at the same time
 #   bench/run.sh --events=50000 --rate=1000 --seconds=30 --rounds=5 --out=target/bench/x.json
 #
 # Prints one table (and medians with ranges) and writes it as JSON (default

@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  *       connection count; the time until a slice reaches 90% of the steady rate measured next;
  *   <li><b>single posts</b> at each connection count (wrk, {@code bench/ingress-post.lua}):
  *       accepted events/s, p50/p99 latency, the subject's CPU per 1,000 events;
- *   <li><b>batches</b> of {@code --batch-size} events ({@code bench/ingress-batch.lua}).
+ *   <li><b>batches</b> of {@code --batch-size} events ({@code bench/ingress-batch.lua}) at the same
+ *       connection counts.
  * </ol>
  */
 public final class IngressBench {
@@ -48,7 +49,6 @@ public final class IngressBench {
             int warmup,
             List<Integer> connections,
             int batchSize,
-            int batchConnections,
             List<String> subjects,
             List<String> routerArgs,
             List<String> routerJvmArgs) {
@@ -64,13 +64,12 @@ public final class IngressBench {
             Options options = new Options(
                     Integer.parseInt(take(o, "rounds", "3")),
                     Integer.parseInt(take(o, "seconds", "20")),
-                    Integer.parseInt(take(o, "warmup", "20")),
+                    Integer.parseInt(take(o, "warmup", "30")),
                     Arrays.stream((take(o, "connections", "8,32")).split(","))
                             .map(String::trim)
                             .map(Integer::parseInt)
                             .toList(),
                     Integer.parseInt(take(o, "batch-size", "100")),
-                    Integer.parseInt(take(o, "batch-connections", "8")),
                     List.of((take(o, "subjects", "router,node")).split(",")),
                     words(take(o, "router-args", "")),
                     words(take(o, "router-jvm-args", "")));
@@ -172,15 +171,11 @@ public final class IngressBench {
                 say("  " + row(load));
                 loads.add(load);
             }
-            Load batch = wrk(
-                    process,
-                    url,
-                    "ingress-batch.lua",
-                    options.batchConnections(),
-                    options.seconds(),
-                    options.batchSize());
-            say("  " + row(batch));
-            loads.add(batch);
+            for (int c : options.connections()) {
+                Load batch = wrk(process, url, "ingress-batch.lua", c, options.seconds(), options.batchSize());
+                say("  " + row(batch));
+                loads.add(batch);
+            }
             double steady = loads.stream()
                     .filter(l -> l.name().equals("single c" + top))
                     .findFirst()
@@ -260,44 +255,24 @@ public final class IngressBench {
     /** One wrk run against the subject; events per request is 1, or the batch size. */
     private Load wrk(BenchProcess subject, String url, String script, int connections, int seconds, int perRequest)
             throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                        "wrk",
-                        "-t" + Math.min(2, connections),
-                        "-c" + connections,
-                        "-d" + seconds + "s",
-                        "--timeout",
-                        "10s",
-                        "-s",
-                        "bench/" + script,
-                        url)
-                .redirectErrorStream(true);
-        builder.environment().put("INGRESS_TOKEN", TOKEN);
-        builder.environment().put("BATCH", Integer.toString(perRequest));
         double cpu0 = subject.cpuSeconds();
-        Process wrk = builder.start();
-        String out = new String(wrk.getInputStream().readAllBytes());
-        if (wrk.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed: " + out);
-        }
+        Wrk.Result result = Wrk.run(
+                script,
+                url,
+                connections,
+                seconds,
+                Map.of("INGRESS_TOKEN", TOKEN, "BATCH", Integer.toString(perRequest)));
         double cpu = subject.cpuSeconds() - cpu0;
-        String result = out.lines()
-                .filter(line -> line.startsWith("RESULT "))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("wrk printed no RESULT: " + out));
-        String[] f = result.split(" ");
-        double duration = Double.parseDouble(f[1]);
-        long requests = Long.parseLong(f[2]);
-        long refused = Long.parseLong(f[3]) + Long.parseLong(f[4]);
-        long events = (requests - refused) * perRequest;
+        long events = result.accepted() * perRequest;
         String name = (perRequest == 1 ? "single" : "batch" + perRequest) + " c" + connections;
         return new Load(
                 name,
-                events / duration,
-                requests,
-                refused,
-                Double.parseDouble(f[5]),
-                Double.parseDouble(f[7]),
-                Double.parseDouble(f[8]),
+                events / result.seconds(),
+                result.requests(),
+                result.refused(),
+                result.p50(),
+                result.p99(),
+                result.max(),
                 events == 0 ? Double.NaN : cpu * 1000 / events * 1000);
     }
 
@@ -345,7 +320,8 @@ public final class IngressBench {
                     spread(mine.stream().mapToDouble(Run::steadyAfterSeconds).toArray()),
                     spread(mine.stream().mapToDouble(Run::peakRssMib).toArray()));
         }
-        System.out.println("(median [lowest–highest] over the rounds; 'NaN': never within the warm-up slices)");
+        System.out.println("(median [lowest–highest] over the rounds; 'NaN': not within the " + options.warmup()
+                + " s of warm-up slices)");
     }
 
     /** "median [lowest–highest]". */
@@ -371,7 +347,7 @@ public final class IngressBench {
                 load.cpuMsPerThousand());
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
