@@ -6,7 +6,7 @@
 # shipped JVM options and no fan-out routes; the Node server; interleaved A B, B A, ...
 #
 #   bench/ingress.sh                                   # 3 rounds: router and node, 8 and 32 connections, batches of 100
-#   bench/ingress.sh --subjects=router,router-tiered   # the JIT choice: C1 only vs tiered (C2)
+#   bench/ingress.sh --subjects=router,router-c1       # the JIT choice: tiered vs the client compiler only
 #   bench/ingress.sh --rounds=1 --seconds=5 --warmup=5 --connections=32 --batch-size=500
 #
 # RabbitMQ and Redis (which the router connects to even without routes) are embedded, or this

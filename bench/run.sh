@@ -8,10 +8,11 @@
 #   bench/run.sh                                      # 3 rounds of router and baseline, embedded brokers
 #   bench/run.sh --brokers=external                   # RabbitMQ 127.0.0.1:5672, Redis 127.0.0.1:6379
 #   bench/run.sh --subjects=router --instances=2      # scaling: two routers in one consumer group
-#   bench/run.sh --subjects=router,router-tiered --rate=1000 --seconds=600 --ingress-rate=200
-#                                                     # the JIT choice: C1 only vs tiered, 10 min steady,
+#   bench/run.sh --subjects=router,router-c1 --rate=1000 --seconds=600 --ingress-rate=200
+#                                                     # the JIT choice: tiered vs C1 only, 10 min steady,
 #                                                     # with HTTP ingress posts at the same time
 #   bench/run.sh --events=50000 --rate=1000 --seconds=30 --rounds=5 --out=target/bench/x.json
+#   bench/run.sh --warm-events=40000                  # each subject delivers 40,000 events first, unmeasured
 #
 # Prints one table (and medians with ranges) and writes it as JSON (default
 # target/bench/router-bench.json). Not a test: the figures depend on the machine.

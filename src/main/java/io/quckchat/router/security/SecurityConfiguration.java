@@ -26,8 +26,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * operator uses — dead letters, the dashboard, Hawtio and Jolokia, the rest of actuator — needs
  * the admin credentials over HTTP Basic; anything else is refused. With no admin password set the
  * admin surfaces refuse everyone. Passwords are compared in constant time and never logged. The
- * HTTP ingress, {@code /api/v1/**}, has its own chain, ordered before this one (bearer tokens,
- * {@code io.quckchat.router.ingress.IngressConfiguration}); this chain matches everything else.
+ * HTTP ingress, {@code /api/v1/**}, never reaches this chain: its own servlet filter answers it
+ * first, with bearer tokens ({@code io.quckchat.router.ingress.IngressEndpoint}); this chain matches
+ * everything else.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {

@@ -68,13 +68,18 @@ final class DeliveryWatch implements AutoCloseable {
         return total + redis.zcard(push + "prioritized") + redis.llen(push + "wait");
     }
 
-    /** Empties both queues, so that the latency consumers see only new messages. */
+    /**
+     * Empties both queues and the push queue's waiting lists, so that the latency consumers see only
+     * new messages and {@link #delivered()} counts from zero (the job hashes stay).
+     */
     void purge() throws Exception {
         try (Channel channel = rabbit.createChannel()) {
             for (String queue : QUEUES) {
                 channel.queuePurge(ns.queue(queue));
             }
         }
+        String push = ns.bullPrefix() + ":push:";
+        redis.del(push + "prioritized", push + "wait");
     }
 
     /** Starts timing: from now on every leg of an event in {@code pending} counts towards it. */

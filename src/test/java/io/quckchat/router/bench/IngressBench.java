@@ -1,6 +1,7 @@
 package io.quckchat.router.bench;
 
 import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterProcess;
 import io.quckchat.router.support.TestBrokers;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
  *
  * <p>Kafka runs in this JVM, so it is external to every subject. Each subject is its own process:
  * the router from its jar with the shipped JVM options and an empty routes folder (only the
- * ingress works), {@code router-tiered} the same without {@code -XX:TieredStopAtLevel=1}, and
+ * ingress works), {@code router-c1} the same with the client compiler only, and
  * {@code node} the hand-written baseline of {@code bench/ingress-node}. Per round and subject,
  * interleaved A B, B A, …:
  *
@@ -187,6 +188,11 @@ public final class IngressBench {
                     .findFirst()
                     .orElse(Double.NaN);
             return new Run(round, subject, ready, steadyAfter, loads, process.peakRssMib());
+        } finally {
+            // the exchange the router declared (no routes, so no queues)
+            try (RabbitMqProbe leftovers = new RabbitMqProbe(ns)) {
+                leftovers.cleanUp();
+            }
         }
     }
 
@@ -194,12 +200,13 @@ public final class IngressBench {
         Path log = Path.of("target", "bench", "ingress-" + ns.id() + "-" + subject + ".log");
         List<String> command = new ArrayList<>();
         switch (subject) {
-            case "router", "router-tiered" -> {
+            case "router", "router-c1" -> {
                 Path empty = Files.createDirectories(Path.of("target", "bench", "no-routes"));
                 command.add(ProcessHandle.current().info().command().orElse("java"));
-                command.addAll(jvmOptions.stream()
-                        .filter(o -> subject.equals("router") || !o.startsWith("-XX:TieredStopAtLevel"))
-                        .toList());
+                command.addAll(jvmOptions);
+                if (subject.equals("router-c1")) {
+                    command.add("-XX:TieredStopAtLevel=1"); // the client compiler only
+                }
                 command.addAll(options.routerJvmArgs());
                 command.addAll(List.of("-jar", RouterProcess.jar().toString()));
                 command.addAll(ns.routerArgs(
@@ -215,8 +222,7 @@ public final class IngressBench {
             case "node" -> {
                 command.addAll(List.of("node", "bench/ingress-node/server.js"));
             }
-            default ->
-                throw new IllegalArgumentException("Unknown subject " + subject + " (router, router-tiered, node)");
+            default -> throw new IllegalArgumentException("Unknown subject " + subject + " (router, router-c1, node)");
         }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KAFKA_BROKERS", brokers.kafkaBootstrap());

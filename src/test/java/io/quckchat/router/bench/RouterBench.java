@@ -65,6 +65,8 @@ public final class RouterBench {
             List<String> routerArgs,
             boolean joined,
             int ingressRate,
+            List<String> routerJvmArgs,
+            int warmEvents,
             Path out) {
 
         static Options parse(String[] args) {
@@ -95,6 +97,10 @@ public final class RouterBench {
                         default -> throw new IllegalArgumentException("--start is prefilled or joined");
                     },
                     Integer.parseInt(o.getOrDefault("ingress-rate", "0")),
+                    o.getOrDefault("router-jvm-args", "").isBlank()
+                            ? List.of()
+                            : List.of(o.get("router-jvm-args").trim().split("\\s+")),
+                    Integer.parseInt(o.getOrDefault("warm-events", "0")),
                     Path.of(o.getOrDefault("out", "target/bench/router-bench.json")));
             o.keySet()
                     .removeAll(List.of(
@@ -111,6 +117,8 @@ public final class RouterBench {
                             "router-args",
                             "start",
                             "ingress-rate",
+                            "router-jvm-args",
+                            "warm-events",
                             "out"));
             if (!o.isEmpty()) {
                 throw new IllegalArgumentException("Unknown options: " + o.keySet());
@@ -208,8 +216,9 @@ public final class RouterBench {
         say((round < 0 ? "warm-up " + -round + " (not counted)" : "round " + round) + ", " + subject + " x"
                 + options.instances() + " (namespace " + ns.id() + ")");
         Map<TopicPartition, Long> start = endOffsets();
-        if (!options.joined()) {
-            fill(ns, events);
+        boolean joined = options.joined() || options.warmEvents() > 0;
+        if (!joined) {
+            fill(ns, "", events);
         }
         try (Admin admin = brokers.kafkaAdmin()) {
             admin.alterConsumerGroupOffsets(
@@ -230,9 +239,12 @@ public final class RouterBench {
                     ports.add(IngressBench.freePort());
                     processes.add(startSubject(subject, ns, k, ports.get(k)));
                 }
-                if (options.joined()) {
+                if (joined) {
                     awaitGroup(ns.groupId(), processes);
-                    fill(ns, events);
+                    if (options.warmEvents() > 0) {
+                        warmUp(ns, watch, processes);
+                    }
+                    fill(ns, "", events);
                 }
                 long target = (long) DeliveryWatch.LEGS * events;
                 long t0 = 0;
@@ -329,11 +341,39 @@ public final class RouterBench {
         }
     }
 
-    /** Produces the run's N events (ids {@code <ns>-<i>}). */
-    private void fill(Namespace ns, int events) {
+    /**
+     * With {@code --warm-events=N}: N events (ids {@code <ns>-warm-<i>}) the subject delivers before
+     * the measured ones, unmeasured, so that the figures are those of a warm JVM; then the queues
+     * are emptied and the subject left to go quiet.
+     */
+    private void warmUp(Namespace ns, DeliveryWatch watch, List<BenchProcess> processes) throws Exception {
+        long start = System.nanoTime();
+        fill(ns, "warm-", options.warmEvents());
+        long target = (long) DeliveryWatch.LEGS * options.warmEvents();
+        long deadline = start + TimeUnit.MINUTES.toNanos(10);
+        while (watch.delivered() < target) {
+            processes.forEach(BenchProcess::checkAlive);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("warm-up not delivered in 10 minutes; see "
+                        + processes.get(0).log());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // sampling interval
+        }
+        watch.purge();
+        double quiet = settle(processes);
+        say(String.format(
+                Locale.ROOT,
+                "  warmed up: %,d events delivered in %.1f s (not counted), quiet after %.1f s",
+                options.warmEvents(),
+                (System.nanoTime() - start) / 1e9,
+                quiet));
+    }
+
+    /** Produces the run's N events (ids {@code <ns>-<prefix><i>}). */
+    private void fill(Namespace ns, String prefix, int events) {
         long fill = System.nanoTime();
         for (int i = 0; i < events; i++) {
-            producer.send(record(ns.id() + "-" + i, i));
+            producer.send(record(ns.id() + "-" + prefix + i, i));
         }
         producer.flush();
         say(String.format(Locale.ROOT, "  produced %,d events in %.1f s", events, (System.nanoTime() - fill) / 1e9));
@@ -375,10 +415,10 @@ public final class RouterBench {
     private BenchProcess startSubject(String subject, Namespace ns, int index, int port) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
-        // router-tiered: the router with both JIT compilers, not the client compiler only
-        command.addAll(jvmOptions.stream()
-                .filter(o -> !subject.equals("router-tiered") || !o.startsWith("-XX:TieredStopAtLevel"))
-                .toList());
+        command.addAll(jvmOptions);
+        if (subject.equals("router-c1")) {
+            command.add("-XX:TieredStopAtLevel=1"); // the client compiler only
+        }
         Path log = Path.of("target", "bench", ns.id() + "-" + subject + "-" + index + ".log");
         if (options.jfr()) {
             // a CPU and allocation profile of the whole run, for `jfr print` or JDK Mission Control
@@ -386,7 +426,8 @@ public final class RouterBench {
                     + log.toString().replace(".log", ".jfr"));
         }
         switch (subject) {
-            case "router", "router-tiered" -> {
+            case "router", "router-c1" -> {
+                command.addAll(options.routerJvmArgs());
                 command.addAll(List.of("-jar", RouterProcess.jar().toString()));
                 command.addAll(ns.routerArgs(
                         brokers,
@@ -417,7 +458,7 @@ public final class RouterBench {
             }
             default ->
                 throw new IllegalArgumentException(
-                        "Unknown subject " + subject + " (router, router-tiered, baseline, camel-stock)");
+                        "Unknown subject " + subject + " (router, router-c1, baseline, camel-stock)");
         }
         return BenchProcess.start(subject + "-" + index, command, log);
     }
