@@ -135,15 +135,49 @@ public record RouterProperties(
     }
 
     /**
+     * One Redis connection for every Redis user of the router (BullMQ lane, ledger, ingress
+     * idempotency, dashboard, queue depths, health). {@code url}, when set, gives all of host, port,
+     * user, password, database and TLS at once ({@code redis://} or {@code rediss://}, as BullMQ and
+     * Spring Boot users write it); the other settings are then left empty.
+     *
      * @param host Redis host
      * @param port Redis port
+     * @param url {@code redis://[user[:password]@]host[:port][/database]}, {@code rediss://} for TLS;
+     *     empty: host, port and the settings below
+     * @param username ACL user (Redis 6+); empty: the default user
+     * @param password password (AUTH); empty: none
+     * @param passwordFile a file holding the password (Docker and Kubernetes secrets), read again at
+     *     every connect, so a rotated secret is picked up on reconnect
+     * @param database database index
+     * @param tls TLS to Redis; the server certificate and host name are verified
+     * @param tlsCaFile PEM file of the CA that signed the server certificate; empty: the JVM's trust
+     *     store
      */
     public record Redis(
             @NotBlank(message = "is empty") String host,
 
             @Min(value = 1, message = "is not a port number (1-65535): ${validatedValue}")
             @Max(value = 65535, message = "is not a port number (1-65535): ${validatedValue}")
-            int port) {}
+            int port,
+
+            String url,
+            String username,
+            String password,
+            String passwordFile,
+
+            @Min(value = 0, message = "must be 0 or more, got ${validatedValue}")
+            int database,
+
+            boolean tls,
+            String tlsCaFile) {
+
+        @Override
+        public String toString() {
+            return "Redis[host=" + host + ", port=" + port + ", url=" + Settings.redact(url) + ", username="
+                    + username + ", password=****, passwordFile=" + passwordFile + ", database=" + database
+                    + ", tls=" + tls + ", tlsCaFile=" + tlsCaFile + "]";
+        }
+    }
 
     /** @param prefix Redis key prefix of the BullMQ queues (BullMQ's default {@code bull}; workers must use the same) */
     public record Bullmq(@NotBlank(message = "is empty") String prefix) {}
@@ -312,6 +346,7 @@ public record RouterProperties(
             Settings.notBlank("quckchat.kafka.sasl.password", kafka.sasl().password());
         }
         rabbitUri(rabbitmq.url());
+        validateRedis();
         Settings.require(
                 !admin.enabled() || admin.password().length() >= 12,
                 "quckchat.admin.password",
@@ -361,6 +396,60 @@ public record RouterProperties(
                         && ingress.maxBodySize().toBytes() <= 16L * 1024 * 1024,
                 "quckchat.ingress.max-body-size",
                 "must be between 1KB and 16MB, got " + ingress.maxBodySize());
+    }
+
+    private void validateRedis() {
+        if (present(redis.url())) {
+            redisUri(redis.url());
+            for (String other : List.of("username", "password", "password-file")) {
+                String value = switch (other) {
+                    case "username" -> redis.username();
+                    case "password" -> redis.password();
+                    default -> redis.passwordFile();
+                };
+                Settings.require(
+                        !present(value),
+                        "quckchat.redis." + other,
+                        "is set together with quckchat.redis.url (REDIS_URL): give the user and password in"
+                                + " one of them");
+            }
+        }
+        Settings.require(
+                !(present(redis.password()) && present(redis.passwordFile())),
+                "quckchat.redis.password-file",
+                "is set together with quckchat.redis.password (REDIS_PASSWORD): use one of them");
+        if (present(redis.passwordFile())) {
+            Settings.readableFile("quckchat.redis.password-file", redis.passwordFile());
+        }
+        if (present(redis.tlsCaFile())) {
+            Settings.readableFile("quckchat.redis.tls-ca-file", redis.tlsCaFile());
+        }
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** Parses {@code REDIS_URL}: {@code redis://} or {@code rediss://} with a host. */
+    public static URI redisUri(String url) {
+        String name = "quckchat.redis.url";
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(name, "is not a URL: " + Settings.redact(e.getReason()));
+        }
+        Settings.require(
+                "redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()),
+                name,
+                "must start with redis:// or rediss:// (TLS), got '" + Settings.redact(url) + "'");
+        Settings.require(uri.getHost() != null, name, "has no host: '" + Settings.redact(url) + "'");
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        Settings.require(
+                path.isEmpty() || path.equals("/") || path.matches("/\\d{1,5}"),
+                name,
+                "has '" + path + "' where the database index goes (/0, /1 ...): '" + Settings.redact(url) + "'");
+        return uri;
     }
 
     /** Parses {@code RABBITMQ_URL}: {@code amqp://} or {@code amqps://} with a host. */

@@ -20,6 +20,13 @@ final class Settings {
             Map.entry("quckchat.rabbitmq.exchange", "RABBITMQ_EXCHANGE"),
             Map.entry("quckchat.redis.host", "REDIS_HOST"),
             Map.entry("quckchat.redis.port", "REDIS_PORT"),
+            Map.entry("quckchat.redis.url", "REDIS_URL"),
+            Map.entry("quckchat.redis.username", "REDIS_USERNAME"),
+            Map.entry("quckchat.redis.password", "REDIS_PASSWORD"),
+            Map.entry("quckchat.redis.password-file", "REDIS_PASSWORD_FILE"),
+            Map.entry("quckchat.redis.database", "REDIS_DATABASE"),
+            Map.entry("quckchat.redis.tls", "REDIS_TLS"),
+            Map.entry("quckchat.redis.tls-ca-file", "REDIS_TLS_CA_FILE"),
             Map.entry("quckchat.bull-board.enabled", "BULL_BOARD_ENABLED"),
             Map.entry("quckchat.bull-board.path", "BULL_BOARD_PATH"),
             Map.entry("quckchat.admin.username", "ADMIN_USERNAME"),
@@ -64,8 +71,16 @@ final class Settings {
         port(setting, Integer.parseInt(port));
     }
 
+    static void readableFile(String setting, String path) {
+        java.nio.file.Path file = java.nio.file.Path.of(path.trim());
+        require(java.nio.file.Files.isRegularFile(file), setting, "'" + path + "' is not a file");
+        require(java.nio.file.Files.isReadable(file), setting, "'" + path + "' cannot be read");
+    }
+
     /** Hides the password of a URL before it goes into a message. */
     static String redact(String url) {
-        return url == null ? null : url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:****@");
+        return url == null
+                ? null
+                : url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:****@").replaceAll("//[^:/@]+@", "//****@");
     }
 }

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.data.redis.ClientResourcesBuilderCustomizer;
-import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.autoconfigure.data.redis.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -51,10 +51,6 @@ class DeliveryConfiguration {
         return new Dispatcher(ledger, observer.getIfAvailable(() -> DeliveryObserver.NONE));
     }
 
-    /**
-     * Redis commands fail at once while disconnected instead of queueing until a timeout: the lanes
-     * and the ledger back off by themselves, and other destinations keep flowing meanwhile.
-     */
     /** Reconnect to Redis at least every 5 s after an outage (Lettuce's default backs off to 30 s). */
     @Bean
     ClientResourcesBuilderCustomizer quickRedisReconnect() {
@@ -62,10 +58,13 @@ class DeliveryConfiguration {
                 Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS));
     }
 
+    /**
+     * Redis commands fail at once while disconnected instead of queueing until a timeout: the lanes
+     * and the ledger back off by themselves, and other destinations keep flowing meanwhile. Set on
+     * the client options Spring Boot builds, so that its TLS and socket options stay.
+     */
     @Bean
-    LettuceClientConfigurationBuilderCustomizer failFastWhenDisconnected() {
-        return builder -> builder.clientOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+    LettuceClientOptionsBuilderCustomizer failFastWhenDisconnected() {
+        return builder -> builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
     }
 }

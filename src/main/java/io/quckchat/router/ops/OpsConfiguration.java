@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.router.config.KafkaClients;
+import io.quckchat.router.config.RedisConnection;
 import io.quckchat.router.delivery.Lane;
 import io.quckchat.router.jobs.BullMqSinkComponent;
 import io.quckchat.router.jobs.ScheduleSinkComponent;
@@ -19,6 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /** Metrics, health and the background readers behind them. */
 @Configuration(proxyBeanMethods = false)
@@ -107,6 +109,12 @@ class OpsConfiguration {
     @Bean(destroyMethod = "close")
     KafkaHealthIndicator kafkaHealthIndicator(KafkaClients clients, ChatEventSource source) {
         return new KafkaHealthIndicator(clients, source);
+    }
+
+    /** Named as Spring Boot's Redis indicator, which it replaces (the {@code redis} health component). */
+    @Bean
+    RedisHealthIndicator redisHealthIndicator(RedisConnectionFactory factory, RedisConnection connection) {
+        return new RedisHealthIndicator(factory, connection);
     }
 
     @Bean

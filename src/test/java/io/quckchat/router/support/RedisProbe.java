@@ -1,6 +1,7 @@
 package io.quckchat.router.support;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -11,9 +12,15 @@ public final class RedisProbe implements AutoCloseable {
     private final StringRedisTemplate redis;
 
     public RedisProbe() {
-        TestBrokers brokers = TestBrokers.get();
-        factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(brokers.redisHost(), brokers.redisPort()));
+        this(
+                new RedisStandaloneConfiguration(
+                        TestBrokers.get().redisHost(), TestBrokers.get().redisPort()),
+                LettuceClientConfiguration.defaultConfiguration());
+    }
+
+    /** A client of another Redis server (one a test started with users, a password or TLS). */
+    public RedisProbe(RedisStandaloneConfiguration server, LettuceClientConfiguration client) {
+        factory = new LettuceConnectionFactory(server, client);
         factory.afterPropertiesSet();
         factory.start();
         redis = new StringRedisTemplate(factory);

@@ -21,12 +21,42 @@ public final class RedisProcess implements AutoCloseable {
     private final File executable;
     private final int port;
     private final Path workDir;
+    private final List<String> settings;
     private Process process;
 
     public RedisProcess(int port) throws IOException {
+        this(port, List.of());
+    }
+
+    /**
+     * A server with more settings, as {@code redis-server} takes them on its command line (a later
+     * one wins over the defaults): e.g. {@code --user router on >password ~* &* +@all}.
+     */
+    public RedisProcess(int port, List<String> settings) throws IOException {
         this.executable = locate();
         this.port = port;
         this.workDir = Files.createTempDirectory("quckchat-redis");
+        this.settings = List.copyOf(settings);
+    }
+
+    /** A server that speaks only TLS on {@code port}, with this certificate; clients need not show one. */
+    public static RedisProcess tls(int port, TestCertificates.Server certificate, Path ca, List<String> settings)
+            throws IOException {
+        List<String> all = new java.util.ArrayList<>(List.of(
+                "--port",
+                "0",
+                "--tls-port",
+                String.valueOf(port),
+                "--tls-cert-file",
+                certificate.certificate().toString(),
+                "--tls-key-file",
+                certificate.key().toString(),
+                "--tls-ca-cert-file",
+                ca.toString(),
+                "--tls-auth-clients",
+                "no"));
+        all.addAll(settings);
+        return new RedisProcess(port, all);
     }
 
     static File locate() throws IOException {
@@ -49,24 +79,28 @@ public final class RedisProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = new ProcessBuilder(List.of(
-                        executable.getAbsolutePath(),
-                        "--port",
-                        String.valueOf(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        workDir.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(
+                executable.getAbsolutePath(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workDir.toString()));
+        command.addAll(settings);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("redis.log").toFile())
                 .start();
-        await("redis-server on port " + port)
+        Process started = process;
+        await("redis-server on port " + port + " (log: " + workDir.resolve("redis.log") + ")")
                 .atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(50))
+                .failFast("redis-server exited", () -> !started.isAlive())
                 .until(this::accepting);
     }
 

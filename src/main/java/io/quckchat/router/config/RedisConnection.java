@@ -1,0 +1,150 @@
+package io.quckchat.router.config;
+
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Redis connection of the whole router, built once from {@link RouterProperties.Redis}: Spring
+ * Boot's Lettuce connection factory takes its address, database and TLS from here (this bean
+ * replaces the {@code spring.data.redis.*} properties), and its credentials from a provider that
+ * Lettuce asks at every connect. So every Redis user of the router — the BullMQ lane and its
+ * queues, the ledger, ingress idempotency, the dashboard, queue depths and health — shares one set
+ * of settings, and a password file rotated by Docker or Kubernetes is read again on reconnect.
+ */
+@Component
+public class RedisConnection implements RedisConnectionDetails, LettuceClientConfigurationBuilderCustomizer {
+
+    private final String host;
+    private final int port;
+    private final int database;
+    private final String username;
+    private final String password;
+    private final Path passwordFile;
+    private final SslBundle ssl;
+
+    public RedisConnection(RouterProperties properties) {
+        RouterProperties.Redis redis = properties.redis();
+        String url = redis.url();
+        if (url != null && !url.isBlank()) {
+            URI uri = RouterProperties.redisUri(url);
+            this.host = uri.getHost();
+            this.port = uri.getPort() > 0 ? uri.getPort() : 6379;
+            String path = uri.getPath() == null ? "" : uri.getPath();
+            this.database = path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
+            String[] userInfo = userInfo(uri.getRawUserInfo());
+            this.username = userInfo[0];
+            this.password = userInfo[1];
+            this.passwordFile = null;
+            this.ssl = "rediss".equals(uri.getScheme()) ? sslBundle(redis.tlsCaFile()) : null;
+        } else {
+            this.host = redis.host();
+            this.port = redis.port();
+            this.database = redis.database();
+            this.username = blankToNull(redis.username());
+            this.password = blankToNull(redis.password());
+            this.passwordFile = blankToNull(redis.passwordFile()) == null
+                    ? null
+                    : Path.of(redis.passwordFile().trim());
+            this.ssl = redis.tls() ? sslBundle(redis.tlsCaFile()) : null;
+        }
+    }
+
+    /** {@code user:password}, {@code :password} or {@code password} (as redis-cli and BullMQ read it). */
+    private static String[] userInfo(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return new String[] {null, null};
+        }
+        int colon = raw.indexOf(':');
+        if (colon < 0) {
+            return new String[] {null, decode(raw)};
+        }
+        return new String[] {blankToNull(decode(raw.substring(0, colon))), decode(raw.substring(colon + 1))};
+    }
+
+    private static String decode(String value) {
+        return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** TLS with the CA of a PEM file, or with the JVM's trust store when there is none. */
+    private static SslBundle sslBundle(String caFile) {
+        if (caFile == null || caFile.isBlank()) {
+            return SslBundle.of(SslStoreBundle.NONE);
+        }
+        try {
+            String pem = Files.readString(Path.of(caFile.trim()));
+            return SslBundle.of(new PemSslStoreBundle(null, PemSslStoreDetails.forCertificate(pem)));
+        } catch (IOException e) {
+            throw new InvalidSettingException("quckchat.redis.tls-ca-file", "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Where Redis is, for messages: host:port, database and whether TLS; never the password. */
+    public String describe() {
+        return host + ":" + port + (database == 0 ? "" : "/" + database) + (ssl != null ? " (TLS)" : "")
+                + (username != null ? " as " + username : "");
+    }
+
+    @Override
+    public Standalone getStandalone() {
+        return Standalone.of(host, port, database, ssl);
+    }
+
+    /** None: the credentials come from the provider below, asked at every connect. */
+    @Override
+    public String getUsername() {
+        return null;
+    }
+
+    @Override
+    public String getPassword() {
+        return null;
+    }
+
+    @Override
+    public void customize(LettuceClientConfiguration.LettuceClientConfigurationBuilder builder) {
+        if (username == null && password == null && passwordFile == null) {
+            return;
+        }
+        builder.redisCredentialsProviderFactory(
+                new org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory() {
+                    @Override
+                    public RedisCredentialsProvider createCredentialsProvider(
+                            org.springframework.data.redis.connection.RedisConfiguration configuration) {
+                        return RedisCredentialsProvider.from(RedisConnection.this::credentials);
+                    }
+                });
+    }
+
+    /** The user and the password now: the password file is read again each time. */
+    RedisCredentials credentials() {
+        String secret = password;
+        if (passwordFile != null) {
+            try {
+                secret = Files.readString(passwordFile).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "quckchat.redis.password-file (REDIS_PASSWORD_FILE) cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return RedisCredentials.just(username, secret);
+    }
+}
