@@ -12,9 +12,6 @@ import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
-import org.springframework.boot.ssl.SslStoreBundle;
-import org.springframework.boot.ssl.pem.PemSslStoreBundle;
-import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.stereotype.Component;
 
@@ -84,17 +81,8 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
         return value == null || value.isBlank() ? null : value;
     }
 
-    /** TLS with the CA of a PEM file, or with the JVM's trust store when there is none. */
     private static SslBundle sslBundle(String caFile) {
-        if (caFile == null || caFile.isBlank()) {
-            return SslBundle.of(SslStoreBundle.NONE);
-        }
-        try {
-            String pem = Files.readString(Path.of(caFile.trim()));
-            return SslBundle.of(new PemSslStoreBundle(null, PemSslStoreDetails.forCertificate(pem)));
-        } catch (IOException e) {
-            throw new InvalidSettingException("quckchat.redis.tls-ca-file", "cannot be read: " + e.getMessage());
-        }
+        return TrustedCa.bundle(caFile, "quckchat.redis.tls-ca-file");
     }
 
     /** Where Redis is, for messages: host:port, database and whether TLS; never the password. */

@@ -120,6 +120,8 @@ public record RouterProperties(
      * @param queuePrefix queue name = {@code <prefix>.<name>}
      * @param exchange the durable topic exchange the router declares and publishes to
      * @param maxUnconfirmed publishes awaiting their broker confirm at once
+     * @param tlsCaFile for {@code amqps://}: PEM file of the CA that signed the broker's certificate;
+     *     empty: the JVM's trust store
      */
     public record Rabbitmq(
             String url,
@@ -127,7 +129,9 @@ public record RouterProperties(
             @NotBlank(message = "is empty") String exchange,
 
             @Positive(message = "must be positive, got ${validatedValue}")
-            int maxUnconfirmed) {
+            int maxUnconfirmed,
+
+            String tlsCaFile) {
         /** {@code <prefix>.<name>}, docs/contract.md §4. */
         public String queueName(String shortName) {
             return queuePrefix + "." + shortName;
@@ -347,6 +351,9 @@ public record RouterProperties(
         }
         rabbitUri(rabbitmq.url());
         validateRedis();
+        if (present(rabbitmq.tlsCaFile())) {
+            Settings.readableFile("quckchat.rabbitmq.tls-ca-file", rabbitmq.tlsCaFile());
+        }
         Settings.require(
                 !admin.enabled() || admin.password().length() >= 12,
                 "quckchat.admin.password",

@@ -111,6 +111,12 @@ class OpsConfiguration {
         return new KafkaHealthIndicator(clients, source);
     }
 
+    /** The {@code rabbit} health component, on the lanes' client factory. */
+    @Bean(destroyMethod = "close")
+    RabbitMqHealthIndicator rabbitHealthIndicator(ConnectionFactory rabbitClientFactory) {
+        return new RabbitMqHealthIndicator(rabbitClientFactory);
+    }
+
     /** Named as Spring Boot's Redis indicator, which it replaces (the {@code redis} health component). */
     @Bean
     RedisHealthIndicator redisHealthIndicator(RedisConnectionFactory factory, RedisConnection connection) {

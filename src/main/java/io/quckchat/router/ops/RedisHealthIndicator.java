@@ -38,25 +38,12 @@ public class RedisHealthIndicator extends AbstractHealthIndicator {
             }
             builder.up().withDetail("server", connection.describe()).withDetail("ping", pong);
         } catch (RuntimeException e) {
-            String problem = "redis: " + rootCause(e);
+            String problem = BrokerProblem.describe("redis", e);
             if (!Objects.equals(problem, lastProblem)) {
                 log.warn("Redis {} unavailable: {}", connection.describe(), problem);
                 lastProblem = problem;
             }
             builder.down().withDetail("server", connection.describe()).withDetail("error", problem);
         }
-    }
-
-    /** The innermost message: what Redis answered or why the connection failed. */
-    static String rootCause(Throwable e) {
-        Throwable cause = e;
-        String message = e.getMessage();
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
-                message = cause.getMessage();
-            }
-        }
-        return message == null ? cause.getClass().getSimpleName() : message;
     }
 }

@@ -2,14 +2,14 @@ package io.quckchat.router.rabbitmq;
 
 import com.rabbitmq.client.ConnectionFactory;
 import io.quckchat.router.config.RouterProperties;
+import io.quckchat.router.config.TrustedCa;
 import io.quckchat.router.deadletter.DeadLetterLane;
 import io.quckchat.router.delivery.OutagePolicy;
 import io.quckchat.router.event.RetryPolicy;
 import java.net.URI;
-import java.security.NoSuchAlgorithmException;
-import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,7 +25,9 @@ class RabbitMqConfiguration {
     @Bean
     ConnectionFactory rabbitClientFactory(RouterProperties properties) throws Exception {
         return connectionFactory(
-                properties.rabbitmq().url(), properties.delivery().timeout().toMillis());
+                properties.rabbitmq().url(),
+                properties.delivery().timeout().toMillis(),
+                TrustedCa.bundle(properties.rabbitmq().tlsCaFile(), "quckchat.rabbitmq.tls-ca-file"));
     }
 
     @Bean
@@ -74,24 +76,27 @@ class RabbitMqConfiguration {
 
     /**
      * A client factory for {@code RABBITMQ_URL}. For {@code amqps://} it verifies the server's
-     * certificate and host name against the JVM's trust store (the client's own {@code amqps}
-     * default would trust any certificate).
+     * certificate and host name against {@code trust} (the client's own {@code amqps} default would
+     * trust any certificate).
      */
-    static ConnectionFactory connectionFactory(String url, long timeoutMillis) throws Exception {
+    static ConnectionFactory connectionFactory(String url, long timeoutMillis, SslBundle trust) throws Exception {
         URI uri = RouterProperties.rabbitUri(url);
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(uri);
         if ("amqps".equals(uri.getScheme())) {
-            factory.useSslProtocol(defaultSsl());
+            // the client's setUri would first install a trust-everything manager for amqps (and say
+            // so in the log): set the address as amqp with the amqps port, then the real trust
+            int port = uri.getPort() > 0 ? uri.getPort() : ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT;
+            factory.setUri("amqp://" + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@") + uri.getHost()
+                    + ":" + port + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+            factory.useSslProtocol(trust.createSslContext());
             factory.enableHostnameVerification();
+        } else {
+            factory.setUri(uri);
         }
         factory.setAutomaticRecoveryEnabled(false); // the lane reconnects and resends itself
         factory.setConnectionTimeout((int) timeoutMillis);
         factory.setRequestedHeartbeat(10);
         return factory;
-    }
-
-    private static SSLContext defaultSsl() throws NoSuchAlgorithmException {
-        return SSLContext.getDefault();
     }
 }

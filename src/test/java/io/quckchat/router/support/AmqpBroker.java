@@ -17,12 +17,32 @@ public final class AmqpBroker implements AutoCloseable {
     private final int port;
     private SystemLauncher launcher;
 
-    public AmqpBroker(int port) {
+    private final int tlsPort;
+    private final TestCertificates authority;
+    private final TestCertificates.Server certificate;
+
+    /**
+     * A broker on {@code port}, and on {@code tlsPort} with TLS only: a certificate for {@code
+     * localhost} signed by a CA made for it ({@link #authority()}).
+     */
+    public AmqpBroker(int port, int tlsPort) throws Exception {
         this.port = port;
+        this.tlsPort = tlsPort;
+        this.authority = TestCertificates.authority("amqp");
+        this.certificate = authority.server("amqp", "localhost");
     }
 
     public int port() {
         return port;
+    }
+
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The CA that signed the TLS port's certificate (for {@code localhost} only). */
+    public TestCertificates authority() {
+        return authority;
     }
 
     public synchronized void start() throws Exception {
@@ -37,6 +57,9 @@ public final class AmqpBroker implements AutoCloseable {
         attributes.put("startupLoggedToSystemOut", false);
         Map<String, String> context = new HashMap<>();
         context.put("qpid.amqp_port", String.valueOf(port));
+        context.put("qpid.amqps_port", String.valueOf(tlsPort));
+        context.put("qpid.tls_key", certificate.key().toUri().toString());
+        context.put("qpid.tls_certificate", certificate.certificate().toUri().toString());
         context.put("qpid.work_dir", work.toString());
         context.put("qpid.home_dir", work.toString());
         attributes.put("context", context);

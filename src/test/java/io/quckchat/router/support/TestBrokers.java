@@ -54,6 +54,7 @@ public final class TestBrokers {
     private final EmbeddedKafkaKraftBroker kafka;
     private final AmqpBroker amqp;
     private final RedisProcess redis;
+    private AmqpBroker tlsOnly;
     private final String rabbitUrl;
     private final String redisHost;
     private final int redisPort;
@@ -70,7 +71,7 @@ public final class TestBrokers {
             redisHost = env("REDIS_HOST", "127.0.0.1");
             redisPort = Integer.parseInt(env("REDIS_PORT", "6379"));
         } else {
-            amqp = new AmqpBroker(freePort());
+            amqp = new AmqpBroker(freePort(), freePort());
             amqp.start();
             redis = new RedisProcess(freePort());
             redis.start();
@@ -119,6 +120,21 @@ public final class TestBrokers {
 
     public int redisPort() {
         return redisPort;
+    }
+
+    /**
+     * An AMQP broker with a TLS port: the embedded one, or with external brokers (this machine's
+     * RabbitMQ has no TLS listener) one started for it on first use.
+     */
+    public synchronized AmqpBroker tlsAmqpBroker() throws Exception {
+        if (amqp != null) {
+            return amqp;
+        }
+        if (tlsOnly == null) {
+            tlsOnly = new AmqpBroker(freePort(), freePort());
+            tlsOnly.start();
+        }
+        return tlsOnly;
     }
 
     /** The embedded Redis process, to stop and restart it; null in external mode. */
@@ -177,6 +193,9 @@ public final class TestBrokers {
         }
         if (amqp != null) {
             amqp.stop();
+        }
+        if (tlsOnly != null) {
+            tlsOnly.stop();
         }
         if (redis != null) {
             redis.stop();

@@ -89,7 +89,7 @@ public final class TestCertificates {
                             builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
             Server server = new Server(dir.resolve(name + ".pem"), dir.resolve(name + "-key.pem"));
             write(server.certificate(), certificate);
-            write(server.key(), keys.getPrivate());
+            write(server.key(), new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null));
             return server;
         } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.cert.CertIOException e) {
             throw new GeneralSecurityException(e);
