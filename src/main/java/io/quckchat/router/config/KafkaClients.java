@@ -1,11 +1,16 @@
 package io.quckchat.router.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.stereotype.Component;
@@ -42,7 +47,38 @@ public class KafkaClients {
                     module + " required username=\"" + escape(sasl.username()) + "\" password=\""
                             + escape(sasl.password()) + "\";");
         }
+        tls(config);
         return config;
+    }
+
+    /** The brokers' CA and the client certificate, for SSL and SASL_SSL (ignored by PLAINTEXT). */
+    private void tls(Map<String, Object> config) {
+        RouterProperties.Tls tls = kafka.tls();
+        if (tls == null) {
+            return;
+        }
+        if (present(tls.caFile())) {
+            config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+            config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.caFile().trim());
+        }
+        if (present(tls.certFile())) {
+            config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
+            config.put(
+                    SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, new Password(read(tls.certFile(), "cert-file")));
+            config.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, new Password(read(tls.keyFile(), "key-file")));
+        }
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    private static String read(String file, String setting) {
+        try {
+            return Files.readString(Path.of(file.trim()));
+        } catch (IOException e) {
+            throw new InvalidSettingException("quckchat.kafka.tls." + setting, "'" + file + "' cannot be read");
+        }
     }
 
     /** A consumer of the fan-out group: manual commits, bytes in, bytes out. */

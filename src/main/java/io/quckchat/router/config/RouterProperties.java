@@ -64,6 +64,7 @@ public record RouterProperties(
      * @param securityProtocol PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; empty: SASL_SSL with SASL
      *     credentials, else PLAINTEXT
      * @param sasl SASL credentials
+     * @param tls the brokers' CA and the client certificate, for SSL and SASL_SSL
      * @param autoOffsetReset where a new consumer group starts: earliest, so no event is skipped
      * @param maxInFlight events polled but not yet fully delivered, per consumer, before it pauses
      *     fetching
@@ -83,6 +84,8 @@ public record RouterProperties(
             String securityProtocol,
 
             Sasl sasl,
+
+            Tls tls,
 
             @NotNull
             @Pattern(
@@ -114,6 +117,13 @@ public record RouterProperties(
             return "Sasl[mechanism=" + mechanism + ", username=" + username + ", password=****]";
         }
     }
+
+    /**
+     * @param caFile PEM of the CA that signed the brokers' certificates; empty: the JVM's trust store
+     * @param certFile PEM client certificate (chain) for mutual TLS; empty: none
+     * @param keyFile PEM private key (PKCS#8, unencrypted) of that certificate
+     */
+    public record Tls(String caFile, String certFile, String keyFile) {}
 
     /**
      * @param url amqp:// or amqps:// (the server certificate is verified)
@@ -348,6 +358,21 @@ public record RouterProperties(
                     "scram-sha-256",
                     "scram-sha-512");
             Settings.notBlank("quckchat.kafka.sasl.password", kafka.sasl().password());
+        }
+        Tls tls = kafka.tls();
+        if (tls != null) {
+            if (present(tls.caFile())) {
+                Settings.readableFile("quckchat.kafka.tls.ca-file", tls.caFile());
+            }
+            Settings.require(
+                    present(tls.certFile()) == present(tls.keyFile()),
+                    present(tls.certFile()) ? "quckchat.kafka.tls.key-file" : "quckchat.kafka.tls.cert-file",
+                    "is empty: mutual TLS needs both the certificate (KAFKA_TLS_CERT_FILE) and its key"
+                            + " (KAFKA_TLS_KEY_FILE)");
+            if (present(tls.certFile())) {
+                Settings.readableFile("quckchat.kafka.tls.cert-file", tls.certFile());
+                Settings.readableFile("quckchat.kafka.tls.key-file", tls.keyFile());
+            }
         }
         rabbitUri(rabbitmq.url());
         validateRedis();

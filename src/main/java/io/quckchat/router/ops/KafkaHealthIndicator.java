@@ -3,18 +3,28 @@ package io.quckchat.router.ops;
 import io.quckchat.router.config.KafkaClients;
 import io.quckchat.router.source.ChatEventSource;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
-/** Kafka reachable (the cluster answers within a few seconds) and the fan-out consumer running. */
+/**
+ * Kafka reachable (the cluster answers within a few seconds) and the fan-out consumer running.
+ * When down, names the reason ({@code kafka: Authentication failed ... SASL mechanism SCRAM-SHA-256},
+ * a certificate or a timeout), in the details and once in the log each time it changes.
+ */
 public class KafkaHealthIndicator extends AbstractHealthIndicator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaHealthIndicator.class);
 
     private final Admin admin;
     private final ChatEventSource source;
+    private volatile String lastProblem;
 
     public KafkaHealthIndicator(KafkaClients clients, ChatEventSource source) {
         super("Kafka health check failed");
@@ -27,9 +37,27 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Aut
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
-        String cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000))
-                .clusterId()
-                .get(4, TimeUnit.SECONDS);
+        String cluster;
+        try {
+            cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000))
+                    .clusterId()
+                    .get(4, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            String problem = BrokerProblem.describe("kafka", e);
+            if (!Objects.equals(problem, lastProblem)) {
+                log.warn("Kafka unavailable: {}", problem);
+                lastProblem = problem;
+            }
+            builder.down().withDetail("error", problem).withDetail("consumerRunning", source.isRunning());
+            return;
+        }
+        if (lastProblem != null) {
+            log.info("Kafka reachable again");
+            lastProblem = null;
+        }
         builder.up()
                 .withDetail("clusterId", cluster)
                 .withDetail("consumerRunning", source.isRunning())

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ public class ChatEventSource implements ChatEventRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(ChatEventSource.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration AUTHENTICATION_RETRY = Duration.ofSeconds(1);
 
     /** Where the poll loop is in its life; one value instead of a flag per question. */
     private enum State {
@@ -206,6 +209,9 @@ public class ChatEventSource implements ChatEventRoutes {
         }
     }
 
+    /** The last authentication failure logged, so that it is logged once, not per poll. */
+    private String refusedBecause;
+
     private void run() {
         try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(clients.consumer("fanout"))) {
             consumer = kafka;
@@ -223,6 +229,7 @@ public class ChatEventSource implements ChatEventRoutes {
                     }
                     applyPauses();
                     ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL_TIMEOUT);
+                    refusedBecause = null;
                     if (!records.isEmpty()) {
                         handle(records);
                     }
@@ -230,6 +237,28 @@ public class ChatEventSource implements ChatEventRoutes {
                     readLag();
                 } catch (WakeupException e) {
                     // a command or a stop is waiting
+                } catch (AuthenticationException e) {
+                    // wrong credentials or certificate: say so once, not per poll, and retry slowly
+                    // (the Kafka health check is DOWN with the same reason meanwhile)
+                    Throwable cause = e;
+                    while (cause.getCause() != null && cause.getCause() != cause) {
+                        cause = cause.getCause();
+                    }
+                    String reason = e.getMessage() + (cause == e ? "" : " (" + cause.getMessage() + ")");
+                    if (!Objects.equals(reason, refusedBecause)) {
+                        refusedBecause = reason;
+                        log.error(
+                                "Kafka refused the fan-out consumer ({}): {}; retrying every {} ms",
+                                e.getClass().getSimpleName(),
+                                reason,
+                                AUTHENTICATION_RETRY.toMillis());
+                    }
+                    try {
+                        offsets.awaitCompletion(AUTHENTICATION_RETRY.toMillis());
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
