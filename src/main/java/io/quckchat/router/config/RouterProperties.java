@@ -132,6 +132,8 @@ public record RouterProperties(
      * @param maxUnconfirmed publishes awaiting their broker confirm at once
      * @param tlsCaFile for {@code amqps://}: PEM file of the CA that signed the broker's certificate;
      *     empty: the JVM's trust store
+     * @param passwordFile a file holding the password (in place of the URL's), read again at every
+     *     connect, so a rotated secret is picked up on reconnect
      */
     public record Rabbitmq(
             String url,
@@ -141,7 +143,8 @@ public record RouterProperties(
             @Positive(message = "must be positive, got ${validatedValue}")
             int maxUnconfirmed,
 
-            String tlsCaFile) {
+            String tlsCaFile,
+            String passwordFile) {
         /** {@code <prefix>.<name>}, docs/contract.md §4. */
         public String queueName(String shortName) {
             return queuePrefix + "." + shortName;
@@ -378,6 +381,9 @@ public record RouterProperties(
         validateRedis();
         if (present(rabbitmq.tlsCaFile())) {
             Settings.readableFile("quckchat.rabbitmq.tls-ca-file", rabbitmq.tlsCaFile());
+        }
+        if (present(rabbitmq.passwordFile())) {
+            Settings.readableFile("quckchat.rabbitmq.password-file", rabbitmq.passwordFile());
         }
         Settings.require(
                 !admin.enabled() || admin.password().length() >= 12,

@@ -22,6 +22,7 @@ final class Settings {
             Map.entry("quckchat.rabbitmq.queue-prefix", "RABBITMQ_QUEUE_PREFIX"),
             Map.entry("quckchat.rabbitmq.exchange", "RABBITMQ_EXCHANGE"),
             Map.entry("quckchat.rabbitmq.tls-ca-file", "RABBITMQ_TLS_CA_FILE"),
+            Map.entry("quckchat.rabbitmq.password-file", "RABBITMQ_PASSWORD_FILE"),
             Map.entry("quckchat.redis.host", "REDIS_HOST"),
             Map.entry("quckchat.redis.port", "REDIS_PORT"),
             Map.entry("quckchat.redis.url", "REDIS_URL"),

@@ -7,6 +7,7 @@ import io.quckchat.router.deadletter.DeadLetterLane;
 import io.quckchat.router.delivery.OutagePolicy;
 import io.quckchat.router.event.RetryPolicy;
 import java.net.URI;
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.springframework.boot.ssl.SslBundle;
@@ -24,10 +25,16 @@ class RabbitMqConfiguration {
     /** The plain Java client's factory for RABBITMQ_URL (publisher, topology and depth connections). */
     @Bean
     ConnectionFactory rabbitClientFactory(RouterProperties properties) throws Exception {
-        return connectionFactory(
+        ConnectionFactory factory = connectionFactory(
                 properties.rabbitmq().url(),
                 properties.delivery().timeout().toMillis(),
                 TrustedCa.bundle(properties.rabbitmq().tlsCaFile(), "quckchat.rabbitmq.tls-ca-file"));
+        String passwordFile = properties.rabbitmq().passwordFile();
+        if (passwordFile != null && !passwordFile.isBlank()) {
+            factory.setCredentialsProvider(
+                    new PasswordFileCredentials(factory.getUsername(), Path.of(passwordFile.trim())));
+        }
+        return factory;
     }
 
     @Bean

@@ -57,7 +57,7 @@ class QueueDepthsIT {
         };
         counting.setUri(BROKERS.rabbitUri());
         RabbitMqTopology topology = new RabbitMqTopology(
-                new RouterProperties.Rabbitmq(BROKERS.rabbitUrl(), queuePrefix, queuePrefix + ".x", 16, ""));
+                new RouterProperties.Rabbitmq(BROKERS.rabbitUrl(), queuePrefix, queuePrefix + ".x", 16, "", ""));
         topology.require("analytics");
         topology.require("email"); // never declared: its read fails, the others must not
         topology.require("sms");
