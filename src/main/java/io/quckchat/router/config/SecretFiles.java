@@ -23,8 +23,10 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * whose content (without the trailing newline) is the secret. Read once at start-up, before the
  * settings are validated; giving both the variable and its {@code _FILE} stops start-up, as does a
  * file that cannot be read. An ingress token's file is read from the environment only (its
- * {@code _NAME} and {@code _TOPICS} are there too, and a list binds from one place). {@code REDIS_PASSWORD_FILE} is not here: the Redis connection reads it
- * at every connect ({@link RedisConnection}), so a rotated secret needs no restart.
+ * {@code _NAME} and {@code _TOPICS} are there too, and a list binds from one place). {@code
+ * REDIS_PASSWORD_FILE} and {@code RABBITMQ_PASSWORD_FILE} are not here: their clients read them at
+ * every connect ({@link RedisConnection}, the RabbitMQ client factory), so a rotated secret needs
+ * no restart.
  */
 public class SecretFiles implements EnvironmentPostProcessor {
 

@@ -413,18 +413,18 @@ class KubernetesManifestsTest {
         }
 
         Manifest service = manifest("Service");
-        assertThat(service.map("spec.selector"))
-                .as("the Service selects the router's pods (its selector is within the pod labels)")
-                .isSubsetOf(podLabels());
+        assertSelects(service.map("spec.selector"), podLabels(), "the Service's selector", "the pod labels");
         Map<String, Object> servicePort = asMap(service.list("spec.ports").get(0), "service.yaml port");
         assertThat(servicePort.get("targetPort"))
                 .as("the Service targets %s, not the container port", servicePort.get("targetPort"))
                 .isIn(portName, serverPort);
 
         Manifest monitor = manifest("ServiceMonitor");
-        assertThat(monitor.map("spec.selector.matchLabels"))
-                .as("the ServiceMonitor selects the Service (its labels)")
-                .isSubsetOf(service.map("metadata.labels"));
+        assertSelects(
+                monitor.map("spec.selector.matchLabels"),
+                service.map("metadata.labels"),
+                "the ServiceMonitor's selector",
+                "the Service's labels");
         Map<String, Object> endpoint = asMap(monitor.list("spec.endpoints").get(0), "servicemonitor.yaml endpoint");
         assertThat(endpoint.get("port"))
                 .as("the ServiceMonitor scrapes the Service's port by name")
@@ -548,9 +548,8 @@ class KubernetesManifestsTest {
     @Test
     void rolloutsAndDisruptionsTakeOneReplicaAtATime() {
         Manifest deployment = manifest("Deployment");
-        assertThat(deployment.map("spec.selector.matchLabels"))
-                .as("the Deployment's selector matches its pod labels")
-                .isSubsetOf(podLabels());
+        assertSelects(
+                deployment.map("spec.selector.matchLabels"), podLabels(), "the Deployment's selector", "its pod labels");
         Map<String, Object> rolling = deployment.map("spec.strategy.rollingUpdate");
         assertThat(rolling.get("maxUnavailable"))
                 .as("rolling update maxUnavailable: a new replica is ready before an old one leaves")
@@ -560,10 +559,11 @@ class KubernetesManifestsTest {
         assertThat(budget.at("spec.maxUnavailable"))
                 .as("the PodDisruptionBudget lets one replica go at a time")
                 .isEqualTo(1);
-        assertThat(budget.map("spec.selector.matchLabels"))
-                .as("the PodDisruptionBudget selects the router's pods (its selector is within the pod labels)")
-                .isNotEmpty()
-                .isSubsetOf(podLabels());
+        assertSelects(
+                budget.map("spec.selector.matchLabels"),
+                podLabels(),
+                "the PodDisruptionBudget's selector",
+                "the pod labels");
     }
 
     @Test
@@ -609,6 +609,15 @@ class KubernetesManifestsTest {
                 .as("memory limit %dMi below the request %dMi", limit, request)
                 .isGreaterThanOrEqualTo(request);
         assertThat(nested(resources, "requests.cpu")).as("a CPU request").isNotNull();
+    }
+
+    /** A label selector matches the labels when each of its labels is among them, with the same value. */
+    private static void assertSelects(
+            Map<String, Object> selector, Map<String, Object> labels, String selectorName, String labelsName) {
+        assertThat(selector).as("%s is empty: it would select every pod", selectorName).isNotEmpty();
+        assertThat(labels)
+                .as("%s %s does not match %s %s", selectorName, selector, labelsName, labels)
+                .containsAllEntriesOf(selector);
     }
 
     // ---- the manifests' parts
