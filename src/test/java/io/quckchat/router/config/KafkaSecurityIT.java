@@ -8,6 +8,7 @@ import com.rabbitmq.client.Delivery;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitMqProbe;
+import io.quckchat.router.support.Readiness;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.SecuredKafka;
 import io.quckchat.router.support.TestCertificates;
@@ -112,10 +113,10 @@ class KafkaSecurityIT {
         Namespace ns = Namespace.random();
         ConfigurableApplicationContext router = RouterApp.start(ns, args(kafka, settings));
         try (RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
-            Http http = http(router);
+            Http http = Readiness.http(router);
             await(what + ": ready")
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> status(http, "/actuator/health/readiness") == 200);
+                    .until(() -> Readiness.status(http, "/actuator/health/readiness") == 200);
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
             rabbit.listen("notifications");
             HttpResponse<String> posted = http.post(
@@ -138,29 +139,18 @@ class KafkaSecurityIT {
     private static void refused(SecuredKafka kafka, String what, String reason, List<String> settings)
             throws Exception {
         Namespace ns = Namespace.random();
-        ConfigurableApplicationContext router = RouterApp.start(ns, args(kafka, settings));
-        try (RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
-            Http http = http(router);
-            await("unready with " + what)
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> status(http, "/actuator/health/readiness") == 503);
-            assertThat(status(http, "/actuator/health/liveness")).isEqualTo(200);
-            assertThat(http.get("/actuator/health", Http.admin()).body())
-                    .as(what)
-                    .contains("\"kafka\":{\"status\":\"DOWN\"")
-                    .contains("\"error\":\"kafka: ")
-                    .contains(reason)
-                    .doesNotContain("not-the-password");
-            rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
+        try {
+            Readiness.assertRefused("kafka", what, reason, "not-the-password", ns, args(kafka, settings));
         } finally {
-            router.close();
+            try (RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
+                rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
+            }
         }
     }
 
     private static String[] args(SecuredKafka kafka, List<String> settings) {
         List<String> args = new ArrayList<>(List.of(
                 "--KAFKA_BROKERS=" + kafka.bootstrap(),
-                "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD,
                 "--quckchat.ingress.tokens[0].name=kafka-security-it",
                 "--quckchat.ingress.tokens[0].token=" + TOKEN,
                 "--quckchat.ingress.tokens[0].topics=message.sent"));
@@ -171,13 +161,5 @@ class KafkaSecurityIT {
     private static String ceId(Delivery delivery) {
         Object id = delivery.getProperties().getHeaders().get("ce_id");
         return id == null ? null : id.toString();
-    }
-
-    private static Http http(ConfigurableApplicationContext router) {
-        return new Http(Integer.parseInt(router.getEnvironment().getProperty("local.server.port")));
-    }
-
-    private static int status(Http http, String path) throws Exception {
-        return http.get(path, null).statusCode();
     }
 }

@@ -9,6 +9,7 @@ import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitMqProbe;
+import io.quckchat.router.support.Readiness;
 import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RedisProcess;
 import io.quckchat.router.support.RouterApp;
@@ -81,11 +82,11 @@ class RedisConnectionIT {
                     "--REDIS_USERNAME=router",
                     "--REDIS_PASSWORD_FILE=" + secret);
             try (KafkaProbe kafka = new KafkaProbe()) {
-                Http http = http(router);
-                assertThat(status(http, "/actuator/health/liveness")).isEqualTo(200);
+                Http http = Readiness.http(router);
+                assertThat(Readiness.status(http, "/actuator/health/liveness")).isEqualTo(200);
                 await("unready with a wrong Redis password")
                         .atMost(Duration.ofSeconds(30))
-                        .until(() -> status(http, "/actuator/health/readiness") == 503);
+                        .until(() -> Readiness.status(http, "/actuator/health/readiness") == 503);
                 assertThat(http.get("/actuator/health", Http.admin()).body())
                         .contains("\"redis\":{\"status\":\"DOWN\"")
                         .contains("redis: WRONGPASS")
@@ -94,7 +95,7 @@ class RedisConnectionIT {
                 Files.writeString(secret, ROUTER_PASSWORD + "\n");
                 await("ready once the secret file holds the right password, without a restart")
                         .atMost(Duration.ofSeconds(30))
-                        .until(() -> status(http, "/actuator/health/readiness") == 200);
+                        .until(() -> Readiness.status(http, "/actuator/health/readiness") == 200);
                 deliverPushJob(ns, kafka, probe, 1);
 
                 // rotation as a secrets manager does it: the new password first, then the file,
@@ -105,7 +106,7 @@ class RedisConnectionIT {
                 long killed = admin(probe, "CLIENT", "KILL", "USER", "router");
                 assertThat(killed).as("the router's connections were dropped").isPositive();
                 deliverPushJob(ns, kafka, probe, 2);
-                assertThat(status(http, "/actuator/health/readiness")).isEqualTo(200);
+                assertThat(Readiness.status(http, "/actuator/health/readiness")).isEqualTo(200);
             } finally {
                 router.close();
                 cleanUp(ns);
@@ -133,10 +134,10 @@ class RedisConnectionIT {
                     "--REDIS_URL=" + url,
                     "--REDIS_TLS_CA_FILE=" + authority.caFile());
             try (KafkaProbe kafka = new KafkaProbe()) {
-                Http http = http(router);
+                Http http = Readiness.http(router);
                 await("ready over TLS")
                         .atMost(Duration.ofSeconds(30))
-                        .until(() -> status(http, "/actuator/health/readiness") == 200);
+                        .until(() -> Readiness.status(http, "/actuator/health/readiness") == 200);
                 deliverPushJob(ns, kafka, probe, 1);
             } finally {
                 router.close();
@@ -156,28 +157,12 @@ class RedisConnectionIT {
         }
     }
 
-    /** A router with these Redis settings starts, stays unready, and its health names the reason. */
     private static void assertRefused(String what, String reason, String... settings) throws Exception {
         Namespace ns = Namespace.random();
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
-        String[] args = new String[settings.length + 1];
-        args[0] = "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD;
-        System.arraycopy(settings, 0, args, 1, settings.length);
-        ConfigurableApplicationContext router = RouterApp.start(ns, args);
         try {
-            Http http = http(router);
-            await("unready with " + what)
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> status(http, "/actuator/health/readiness") == 503);
-            assertThat(status(http, "/actuator/health/liveness")).isEqualTo(200);
-            assertThat(http.get("/actuator/health", Http.admin()).body())
-                    .as(what)
-                    .contains("\"redis\":{\"status\":\"DOWN\"")
-                    .contains("redis: ")
-                    .contains(reason)
-                    .doesNotContain("tls-password");
+            Readiness.assertRefused("redis", what, reason, "tls-password", ns, settings);
         } finally {
-            router.close();
             cleanUp(ns);
         }
     }
@@ -254,14 +239,6 @@ class RedisConnectionIT {
         try (RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
             rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
         }
-    }
-
-    private static Http http(ConfigurableApplicationContext router) {
-        return new Http(Integer.parseInt(router.getEnvironment().getProperty("local.server.port")));
-    }
-
-    private static int status(Http http, String path) throws Exception {
-        return http.get(path, null).statusCode();
     }
 
     private static int freePort() throws Exception {

@@ -7,6 +7,7 @@ import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitMqProbe;
+import io.quckchat.router.support.Readiness;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import java.net.URI;
@@ -41,10 +42,10 @@ class RabbitMqPasswordFileIT {
                 "--RABBITMQ_PASSWORD_FILE=" + secret);
         try (KafkaProbe kafka = new KafkaProbe();
                 RabbitMqProbe probe = new RabbitMqProbe(ns)) {
-            Http http = new Http(Integer.parseInt(router.getEnvironment().getProperty("local.server.port")));
+            Http http = Readiness.http(router);
             await("unready with a wrong RabbitMQ password")
                     .atMost(Duration.ofSeconds(30))
-                    .until(() -> http.get("/actuator/health/readiness", null).statusCode() == 503);
+                    .until(() -> Readiness.status(http, "/actuator/health/readiness") == 503);
             assertThat(http.get("/actuator/health", Http.admin()).body())
                     .contains("\"rabbit\":{\"status\":\"DOWN\"")
                     .contains("\"error\":\"rabbit: ")
@@ -53,7 +54,7 @@ class RabbitMqPasswordFileIT {
             Files.writeString(secret, user[1] + "\n");
             await("ready once the file holds the right password")
                     .atMost(Duration.ofSeconds(30))
-                    .until(() -> http.get("/actuator/health/readiness", null).statusCode() == 200);
+                    .until(() -> Readiness.status(http, "/actuator/health/readiness") == 200);
             String ceId = "evt-" + UUID.randomUUID();
             kafka.send(
                     "message.sent",

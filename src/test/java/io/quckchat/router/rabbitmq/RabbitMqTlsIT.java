@@ -1,6 +1,5 @@
 package io.quckchat.router.rabbitmq;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
@@ -10,6 +9,7 @@ import io.quckchat.router.support.AmqpBroker;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.Readiness;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestCertificates;
@@ -43,10 +43,10 @@ class RabbitMqTlsIT {
         plain.setUri("amqp://guest:guest@127.0.0.1:" + broker.port());
         try (KafkaProbe kafka = new KafkaProbe();
                 Connection probe = plain.newConnection("rabbitmq-tls-it")) {
-            Http http = http(router);
+            Http http = Readiness.http(router);
             await("ready over TLS")
                     .atMost(Duration.ofSeconds(30))
-                    .until(() -> status(http, "/actuator/health/readiness") == 200);
+                    .until(() -> Readiness.status(http, "/actuator/health/readiness") == 200);
             kafka.send(
                     "message.sent",
                     "c-1",
@@ -82,26 +82,7 @@ class RabbitMqTlsIT {
     private static void assertRefused(String what, String reason, String... settings) throws Exception {
         Namespace ns = Namespace.random();
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
-        String[] args = new String[settings.length + 1];
-        args[0] = "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD;
-        System.arraycopy(settings, 0, args, 1, settings.length);
-        ConfigurableApplicationContext router = RouterApp.start(ns, args);
-        try {
-            Http http = http(router);
-            await("unready with " + what)
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> status(http, "/actuator/health/readiness") == 503);
-            assertThat(status(http, "/actuator/health/liveness")).isEqualTo(200);
-            assertThat(http.get("/actuator/health", Http.admin()).body())
-                    .as(what)
-                    .contains("\"rabbit\":{\"status\":\"DOWN\"")
-                    .contains("\"error\":\"rabbit: ")
-                    .contains(reason)
-                    .doesNotContain("guest:guest")
-                    .doesNotContain("not-the-password");
-        } finally {
-            router.close();
-        }
+        Readiness.assertRefused("rabbit", what, reason, "not-the-password", ns, settings);
     }
 
     /** Messages ready in a queue; -1 while it does not exist yet. */
@@ -122,13 +103,5 @@ class RabbitMqTlsIT {
         try (Channel channel = connection.createChannel()) {
             channel.exchangeDelete(ns.exchange());
         }
-    }
-
-    private static Http http(ConfigurableApplicationContext router) {
-        return new Http(Integer.parseInt(router.getEnvironment().getProperty("local.server.port")));
-    }
-
-    private static int status(Http http, String path) throws Exception {
-        return http.get(path, null).statusCode();
     }
 }
