@@ -11,12 +11,13 @@ RUN ./mvnw -B -q -DskipTests package && cp target/quckchat-router-*.jar /src/rou
 
 # Run: a JRE only, as a non-root user, routes and settings as plain files next to the jar.
 FROM eclipse-temurin:17-jre-alpine
-RUN addgroup -S router && adduser -S -G router router
+# A fixed numeric id, so that Kubernetes can check runAsNonRoot (deploy/kubernetes: runAsUser 10001).
+RUN addgroup -S -g 10001 router && adduser -S -u 10001 -G router router
 WORKDIR /app
 COPY --from=build /src/router.jar /app/router.jar
 COPY config /app/config
 COPY routes /app/routes
-USER router
+USER 10001
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD wget -q -O /dev/null http://127.0.0.1:8080/actuator/health/liveness || exit 1

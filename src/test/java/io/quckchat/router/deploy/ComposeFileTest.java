@@ -134,7 +134,7 @@ class ComposeFileTest {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile)
                 .contains("FROM eclipse-temurin:17-jre")
-                .contains("USER router")
+                .contains("USER 10001")
                 .contains("HEALTHCHECK");
         assertThat(dockerfile).contains("EXPOSE 8080").contains("/actuator/health/liveness");
     }

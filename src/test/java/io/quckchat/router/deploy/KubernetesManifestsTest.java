@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.PropertiesPropertySource;
@@ -60,7 +59,11 @@ class KubernetesManifestsTest {
             "KAFKA_SASL_USERNAME",
             "KAFKA_SASL_PASSWORD",
             "KAFKA_SASL_PASSWORD_FILE",
+            "KAFKA_TLS_CA_FILE",
+            "KAFKA_TLS_CERT_FILE",
+            "KAFKA_TLS_KEY_FILE",
             "RABBITMQ_URL",
+            "RABBITMQ_PASSWORD_FILE",
             "RABBITMQ_TLS_CA_FILE",
             "RABBITMQ_QUEUE_PREFIX",
             "RABBITMQ_EXCHANGE",
@@ -242,7 +245,8 @@ class KubernetesManifestsTest {
             }
         });
         literals.forEach((name, value) -> {
-            boolean secretName = (name.contains("PASSWORD") || name.contains("TOKEN")) && !name.endsWith("_FILE");
+            List<String> words = List.of(name.split("_"));
+            boolean secretName = (words.contains("PASSWORD") || words.contains("TOKEN")) && !name.endsWith("_FILE");
             assertThat(secretName)
                     .as(
                             "%s is a secret written into the manifests: give it as %s_FILE (a file of the Secret)",
@@ -252,7 +256,10 @@ class KubernetesManifestsTest {
             if (text.contains("://")) {
                 String userInfo = URI.create(text.trim()).getUserInfo();
                 assertThat(userInfo == null || !userInfo.contains(":"))
-                        .as("%s carries a password in its URL: take it from the Secret (secretKeyRef)", name)
+                        .as(
+                                "%s carries a password in its URL: name the user only and give the password as a file"
+                                        + " of the Secret (e.g. RABBITMQ_PASSWORD_FILE)",
+                                name)
                         .isTrue();
             }
         });
@@ -271,7 +278,7 @@ class KubernetesManifestsTest {
         Map<String, Object> volume = secretVolume();
         Map<String, Object> secret = asMap(volume.get("secret"), "the Secret volume");
         assertThat(secret.get("secretName"))
-                .as("the Secret volume mounts %s", EXAMPLE_SECRET + "'s Secret")
+                .as("the Secret volume mounts another Secret than the one %s describes", EXAMPLE_SECRET)
                 .isEqualTo(secretName);
         assertThat(secret)
                 .as("the Secret volume maps no items: every key becomes a file, as the *_FILE paths assume")
@@ -290,7 +297,12 @@ class KubernetesManifestsTest {
                 .toList();
         assertThat(files)
                 .as("the secrets given as files")
-                .contains("ADMIN_PASSWORD_FILE", "KAFKA_SASL_PASSWORD_FILE", "REDIS_PASSWORD_FILE");
+                .contains(
+                        "ADMIN_PASSWORD_FILE",
+                        "KAFKA_SASL_PASSWORD_FILE",
+                        "RABBITMQ_PASSWORD_FILE",
+                        "REDIS_PASSWORD_FILE",
+                        "QUCKCHAT_INGRESS_TOKENS_0_TOKEN_FILE");
         for (String name : files) {
             assertThat(settings.get(name))
                     .as("%s is a file path written in the Deployment, not a reference", name)
@@ -360,16 +372,16 @@ class KubernetesManifestsTest {
         YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
         yaml.setResources(new FileSystemResource("config/application.yml"));
         Properties defaults = yaml.getObject();
+        // The manifests' variables in place of this machine's, above application.yml as in the router.
         StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
         environment.getPropertySources().addFirst(new PropertiesPropertySource("application.yml", defaults));
         environment
                 .getPropertySources()
-                .replace(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-        new SecretFiles().postProcessEnvironment(environment, new SpringApplication());
+                .addFirst(new SystemEnvironmentPropertySource(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+        new SecretFiles().postProcessEnvironment(environment, null); // it does not use the application
         RouterProperties properties =
                 Binder.get(environment).bind("quckchat", RouterProperties.class).get();
         properties.validate();
@@ -380,6 +392,12 @@ class KubernetesManifestsTest {
                 .as("an ingress caller with its token file")
                 .isNotEmpty();
         assertThat(properties.kafka().groupId()).isEqualTo(settings().get("KAFKA_GROUP_ID"));
+        assertThat(URI.create(properties.rabbitmq().url()).getUserInfo())
+                .as("RABBITMQ_URL names the user whose password RABBITMQ_PASSWORD_FILE holds")
+                .isNotBlank();
+        assertThat(properties.kafka().sasl().enabled())
+                .as("SASL on, its password read from KAFKA_SASL_PASSWORD_FILE")
+                .isTrue();
     }
 
     @Test
@@ -549,7 +567,10 @@ class KubernetesManifestsTest {
     void rolloutsAndDisruptionsTakeOneReplicaAtATime() {
         Manifest deployment = manifest("Deployment");
         assertSelects(
-                deployment.map("spec.selector.matchLabels"), podLabels(), "the Deployment's selector", "its pod labels");
+                deployment.map("spec.selector.matchLabels"),
+                podLabels(),
+                "the Deployment's selector",
+                "its pod labels");
         Map<String, Object> rolling = deployment.map("spec.strategy.rollingUpdate");
         assertThat(rolling.get("maxUnavailable"))
                 .as("rolling update maxUnavailable: a new replica is ready before an old one leaves")
@@ -575,9 +596,15 @@ class KubernetesManifestsTest {
                 .isEqualTo(true);
         Object user = own.getOrDefault("runAsUser", pod.get("runAsUser"));
         assertThat(user)
-                .as("a numeric non-root runAsUser: the image's USER is a name the kubelet cannot check")
+                .as("a numeric non-root runAsUser, which the kubelet can check")
                 .isInstanceOf(Integer.class);
         assertThat((Integer) user).isPositive();
+        java.util.regex.Matcher imageUser =
+                java.util.regex.Pattern.compile("(?m)^USER (\\d+)$").matcher(Files.readString(Path.of("Dockerfile")));
+        assertThat(imageUser.find()).as("the Dockerfile's USER is a number").isTrue();
+        assertThat(user)
+                .as("runAsUser is the image's own user (the Dockerfile's USER)")
+                .isEqualTo(Integer.parseInt(imageUser.group(1)));
         assertThat(own.get("allowPrivilegeEscalation"))
                 .as("allowPrivilegeEscalation")
                 .isEqualTo(false);
@@ -614,7 +641,9 @@ class KubernetesManifestsTest {
     /** A label selector matches the labels when each of its labels is among them, with the same value. */
     private static void assertSelects(
             Map<String, Object> selector, Map<String, Object> labels, String selectorName, String labelsName) {
-        assertThat(selector).as("%s is empty: it would select every pod", selectorName).isNotEmpty();
+        assertThat(selector)
+                .as("%s is empty: it would select every pod", selectorName)
+                .isNotEmpty();
         assertThat(labels)
                 .as("%s %s does not match %s %s", selectorName, selector, labelsName, labels)
                 .containsAllEntriesOf(selector);
