@@ -97,6 +97,11 @@ class RedisConnectionIT {
                         .atMost(Duration.ofSeconds(30))
                         .until(() -> Readiness.status(http, "/actuator/health/readiness") == 200);
                 deliverPushJob(ns, kafka, probe, 1);
+                for (String path : List.of("/actuator/env", "/actuator/configprops")) {
+                    assertThat(http.get(path, Http.admin()).statusCode())
+                            .as(path + " is not served, so no setting (and no secret) can be read there")
+                            .isEqualTo(404);
+                }
 
                 // rotation as a secrets manager does it: the new password first, then the file,
                 // then the old password goes and the router's connections are dropped
