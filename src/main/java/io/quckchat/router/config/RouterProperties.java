@@ -438,7 +438,11 @@ public record RouterProperties(
 
     private void validateRedis() {
         if (present(redis.url())) {
-            redisUri(redis.url());
+            URI url = redisUri(redis.url());
+            Settings.require(
+                    !redis.tls() || "rediss".equals(url.getScheme()),
+                    "quckchat.redis.tls",
+                    "is true with a redis:// URL (REDIS_URL): write rediss:// for TLS");
             for (String other : List.of("username", "password", "password-file")) {
                 String value = switch (other) {
                     case "username" -> redis.username();

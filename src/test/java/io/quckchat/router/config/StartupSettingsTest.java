@@ -33,6 +33,7 @@ class StartupSettingsTest {
                 "REDIS_URL|http://u:secret@redis:6379|Invalid setting quckchat.redis.url (REDIS_URL): must start with redis:// or rediss:// (TLS), got 'http://u:****@redis:6379'",
                 "REDIS_URL|rediss://:secret@redis:6379/zero|Invalid setting quckchat.redis.url (REDIS_URL): has '/zero' where the database index goes",
                 "REDIS_URL|redis://secret@redis:6379/x|Invalid setting quckchat.redis.url (REDIS_URL): has '/x' where the database index goes (/0, /1 ...): 'redis://****@redis:6379/x'",
+                "REDIS_TLS|true|Invalid setting quckchat.redis.tls (REDIS_TLS): is true with a redis:// URL (REDIS_URL): write rediss:// for TLS",
                 "REDIS_DATABASE|-1|Invalid setting quckchat.redis.database (REDIS_DATABASE): must be 0 or more, got -1",
                 "REDIS_PASSWORD_FILE|/no/such/file|Invalid setting quckchat.redis.password-file (REDIS_PASSWORD_FILE): '/no/such/file' is not a file",
                 "REDIS_TLS_CA_FILE|/no/such/ca.pem|Invalid setting quckchat.redis.tls-ca-file (REDIS_TLS_CA_FILE): '/no/such/ca.pem' is not a file",
@@ -46,7 +47,12 @@ class StartupSettingsTest {
                 "quckchat.schedules.daily-usage.cron|''|Invalid setting quckchat.schedules.daily-usage.cron: is empty",
             })
     void badSettingStopsStartUpNamingIt(String variable, String value, String expected, CapturedOutput output) {
-        String[] args = {"--" + variable + "=" + value, "--KAFKA_SASL_USERNAME=" + saslUser(variable)};
+        String[] args = {
+            "--" + variable + "=" + value,
+            "--KAFKA_SASL_USERNAME=" + saslUser(variable),
+            // REDIS_TLS is checked against the URL's scheme
+            variable.equals("REDIS_TLS") ? "--REDIS_URL=redis://redis:6379" : "--spring.main.banner-mode=off"
+        };
         assertThatThrownBy(() -> SpringApplication.run(QuckChatRouterApplication.class, args))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith(expected);
