@@ -34,9 +34,9 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li><b>warm-up</b>: from the process start, 1-second slices of load at the highest
  *       connection count; the time until a slice reaches 90% of the steady rate measured next;
- *   <li><b>single posts</b> at each connection count (wrk, {@code bench/ingress-post.lua}):
+ *   <li><b>single posts</b> at each connection count (wrk, {@code bench/ingress.lua}):
  *       accepted events/s, p50/p99 latency, the subject's CPU per 1,000 events;
- *   <li><b>batches</b> of {@code --batch-size} events ({@code bench/ingress-batch.lua}) at the same
+ *   <li><b>batches</b> of {@code --batch-size} events ({@code bench/ingress.lua} with {@code BATCH}) at the same
  *       connection counts.
  * </ol>
  */
@@ -161,19 +161,19 @@ public final class IngressBench {
                     .orElse(32);
             List<double[]> slices = new ArrayList<>();
             for (int s = 0; s < options.warmup(); s++) {
-                Load slice = wrk(process, url, "ingress-post.lua", top, 1, 1);
+                Load slice = wrk(process, url, top, 1, 1);
                 slices.add(new double[] {(System.nanoTime() - start) / 1e9, slice.eventsPerSecond()});
             }
             say("  warm-up, events/s per 1-s slice at " + top + " connections: "
                     + slices.stream().map(s -> fmt(s[1])).collect(Collectors.joining(" ")));
             List<Load> loads = new ArrayList<>();
             for (int c : options.connections()) {
-                Load load = wrk(process, url, "ingress-post.lua", c, options.seconds(), 1);
+                Load load = wrk(process, url, c, options.seconds(), 1);
                 say("  " + row(load));
                 loads.add(load);
             }
             for (int c : options.connections()) {
-                Load batch = wrk(process, url, "ingress-batch.lua", c, options.seconds(), options.batchSize());
+                Load batch = wrk(process, url, c, options.seconds(), options.batchSize());
                 say("  " + row(batch));
                 loads.add(batch);
             }
@@ -259,15 +259,10 @@ public final class IngressBench {
     }
 
     /** One wrk run against the subject; events per request is 1, or the batch size. */
-    private Load wrk(BenchProcess subject, String url, String script, int connections, int seconds, int perRequest)
-            throws Exception {
+    private Load wrk(BenchProcess subject, String url, int connections, int seconds, int perRequest) throws Exception {
         double cpu0 = subject.cpuSeconds();
         Wrk.Result result = Wrk.run(
-                script,
-                url,
-                connections,
-                seconds,
-                Map.of("INGRESS_TOKEN", TOKEN, "BATCH", Integer.toString(perRequest)));
+                url, connections, seconds, Map.of("INGRESS_TOKEN", TOKEN, "BATCH", Integer.toString(perRequest)));
         double cpu = subject.cpuSeconds() - cpu0;
         long events = result.accepted() * perRequest;
         String name = (perRequest == 1 ? "single" : "batch" + perRequest) + " c" + connections;

@@ -31,7 +31,7 @@ final class IngressLoad {
                         "RATE", Integer.toString(Math.max(1, rate / ports.size())));
                 runs.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return Wrk.run("ingress-paced.lua", "http://127.0.0.1:" + port, CONNECTIONS, seconds, env);
+                        return Wrk.run("http://127.0.0.1:" + port, CONNECTIONS, seconds, env);
                     } catch (Exception e) {
                         throw new CompletionException(e);
                     }

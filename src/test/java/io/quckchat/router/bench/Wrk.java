@@ -3,7 +3,7 @@ package io.quckchat.router.bench;
 import java.io.IOException;
 import java.util.Map;
 
-/** One run of wrk with one of the bench/*.lua scripts, which print a RESULT line when done. */
+/** One run of wrk with bench/ingress.lua (what it sends is set by {@code env}), which prints a RESULT line. */
 final class Wrk {
 
     /** What the script printed: seconds, requests, non-2xx or failed ones, latencies in ms. */
@@ -16,7 +16,7 @@ final class Wrk {
 
     private Wrk() {}
 
-    static Result run(String script, String url, int connections, int seconds, Map<String, String> env)
+    static Result run(String url, int connections, int seconds, Map<String, String> env)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(
                         "wrk",
@@ -26,7 +26,7 @@ final class Wrk {
                         "--timeout",
                         "10s",
                         "-s",
-                        "bench/" + script,
+                        "bench/ingress.lua",
                         url)
                 .redirectErrorStream(true);
         builder.environment().putAll(env);
