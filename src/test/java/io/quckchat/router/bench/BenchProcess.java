@@ -85,4 +85,16 @@ final class BenchProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
     }
+
+    /** A benchmark command's {@code --name=value} arguments, in their order. */
+    static java.util.Map<String, String> options(String[] args) {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new IllegalArgumentException("Arguments are --name=value, got: " + arg);
+            }
+            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        return options;
+    }
 }

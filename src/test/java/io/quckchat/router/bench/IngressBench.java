@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,13 +54,7 @@ public final class IngressBench {
             List<String> routerJvmArgs) {
 
         static Options parse(String[] args) {
-            Map<String, String> o = new LinkedHashMap<>();
-            for (String arg : args) {
-                if (!arg.startsWith("--") || !arg.contains("=")) {
-                    throw new IllegalArgumentException("Arguments are --name=value, got: " + arg);
-                }
-                o.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-            }
+            Map<String, String> o = BenchProcess.options(args);
             Options options = new Options(
                     Integer.parseInt(take(o, "rounds", "3")),
                     Integer.parseInt(take(o, "seconds", "20")),

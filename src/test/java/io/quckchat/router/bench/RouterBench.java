@@ -70,13 +70,7 @@ public final class RouterBench {
             Path out) {
 
         static Options parse(String[] args) {
-            Map<String, String> o = new LinkedHashMap<>();
-            for (String arg : args) {
-                if (!arg.startsWith("--") || !arg.contains("=")) {
-                    throw new IllegalArgumentException("Arguments are --name=value, got: " + arg);
-                }
-                o.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-            }
+            Map<String, String> o = BenchProcess.options(args);
             Options options = new Options(
                     Integer.parseInt(o.getOrDefault("events", "20000")),
                     Integer.parseInt(o.getOrDefault("rounds", "3")),
