@@ -20,9 +20,11 @@ import org.springframework.stereotype.Component;
 public class KafkaClients {
 
     private final RouterProperties.Kafka kafka;
+    private final Map<String, Object> tls;
 
     public KafkaClients(RouterProperties properties) {
         this.kafka = properties.kafka();
+        this.tls = tls(kafka.tls());
     }
 
     public Map<String, Object> common(String clientIdSuffix) {
@@ -47,30 +49,30 @@ public class KafkaClients {
                     module + " required username=\"" + escape(sasl.username()) + "\" password=\""
                             + escape(sasl.password()) + "\";");
         }
-        tls(config);
+        config.putAll(tls);
         return config;
     }
 
-    /** The brokers' CA and the client certificate, for SSL and SASL_SSL (ignored by PLAINTEXT). */
-    private void tls(Map<String, Object> config) {
-        RouterProperties.Tls tls = kafka.tls();
+    /**
+     * The brokers' CA and the client certificate, for SSL and SASL_SSL (ignored by PLAINTEXT); the
+     * certificate and key files are read once, here, not for every client.
+     */
+    private static Map<String, Object> tls(RouterProperties.Tls tls) {
+        Map<String, Object> config = new HashMap<>();
         if (tls == null) {
-            return;
+            return config;
         }
-        if (present(tls.caFile())) {
+        if (Settings.present(tls.caFile())) {
             config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
             config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.caFile().trim());
         }
-        if (present(tls.certFile())) {
+        if (Settings.present(tls.certFile())) {
             config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
             config.put(
                     SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, new Password(read(tls.certFile(), "cert-file")));
             config.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, new Password(read(tls.keyFile(), "key-file")));
         }
-    }
-
-    private static boolean present(String value) {
-        return value != null && !value.isBlank();
+        return Map.copyOf(config);
     }
 
     private static String read(String file, String setting) {

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,7 +39,7 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
     public RedisConnection(RouterProperties properties) {
         RouterProperties.Redis redis = properties.redis();
         String url = redis.url();
-        if (url != null && !url.isBlank()) {
+        if (Settings.present(url)) {
             URI uri = RouterProperties.redisUri(url);
             this.host = uri.getHost();
             this.port = uri.getPort() > 0 ? uri.getPort() : 6379;
@@ -54,9 +56,9 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
             this.database = redis.database();
             this.username = blankToNull(redis.username());
             this.password = blankToNull(redis.password());
-            this.passwordFile = blankToNull(redis.passwordFile()) == null
-                    ? null
-                    : Path.of(redis.passwordFile().trim());
+            this.passwordFile = Settings.present(redis.passwordFile())
+                    ? Path.of(redis.passwordFile().trim())
+                    : null;
             this.ssl = redis.tls() ? sslBundle(redis.tlsCaFile()) : null;
         }
     }
@@ -78,7 +80,7 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
     }
 
     private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
+        return Settings.present(value) ? value : null;
     }
 
     private static SslBundle sslBundle(String caFile) {
@@ -112,14 +114,12 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
         if (username == null && password == null && passwordFile == null) {
             return;
         }
-        builder.redisCredentialsProviderFactory(
-                new org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory() {
-                    @Override
-                    public RedisCredentialsProvider createCredentialsProvider(
-                            org.springframework.data.redis.connection.RedisConfiguration configuration) {
-                        return RedisCredentialsProvider.from(RedisConnection.this::credentials);
-                    }
-                });
+        builder.redisCredentialsProviderFactory(new RedisCredentialsProviderFactory() {
+            @Override
+            public RedisCredentialsProvider createCredentialsProvider(RedisConfiguration configuration) {
+                return RedisCredentialsProvider.from(RedisConnection.this::credentials);
+            }
+        });
     }
 
     /** The user and the password now: the password file is read again each time. */

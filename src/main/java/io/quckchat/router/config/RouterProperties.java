@@ -364,27 +364,19 @@ public record RouterProperties(
         }
         Tls tls = kafka.tls();
         if (tls != null) {
-            if (present(tls.caFile())) {
-                Settings.readableFile("quckchat.kafka.tls.ca-file", tls.caFile());
-            }
+            Settings.readableFileIfSet("quckchat.kafka.tls.ca-file", tls.caFile());
             Settings.require(
-                    present(tls.certFile()) == present(tls.keyFile()),
-                    present(tls.certFile()) ? "quckchat.kafka.tls.key-file" : "quckchat.kafka.tls.cert-file",
+                    Settings.present(tls.certFile()) == Settings.present(tls.keyFile()),
+                    Settings.present(tls.certFile()) ? "quckchat.kafka.tls.key-file" : "quckchat.kafka.tls.cert-file",
                     "is empty: mutual TLS needs both the certificate (KAFKA_TLS_CERT_FILE) and its key"
                             + " (KAFKA_TLS_KEY_FILE)");
-            if (present(tls.certFile())) {
-                Settings.readableFile("quckchat.kafka.tls.cert-file", tls.certFile());
-                Settings.readableFile("quckchat.kafka.tls.key-file", tls.keyFile());
-            }
+            Settings.readableFileIfSet("quckchat.kafka.tls.cert-file", tls.certFile());
+            Settings.readableFileIfSet("quckchat.kafka.tls.key-file", tls.keyFile());
         }
         rabbitUri(rabbitmq.url());
         validateRedis();
-        if (present(rabbitmq.tlsCaFile())) {
-            Settings.readableFile("quckchat.rabbitmq.tls-ca-file", rabbitmq.tlsCaFile());
-        }
-        if (present(rabbitmq.passwordFile())) {
-            Settings.readableFile("quckchat.rabbitmq.password-file", rabbitmq.passwordFile());
-        }
+        Settings.readableFileIfSet("quckchat.rabbitmq.tls-ca-file", rabbitmq.tlsCaFile());
+        Settings.readableFileIfSet("quckchat.rabbitmq.password-file", rabbitmq.passwordFile());
         Settings.require(
                 !admin.enabled() || admin.password().length() >= 12,
                 "quckchat.admin.password",
@@ -437,39 +429,30 @@ public record RouterProperties(
     }
 
     private void validateRedis() {
-        if (present(redis.url())) {
+        if (Settings.present(redis.url())) {
             URI url = redisUri(redis.url());
             Settings.require(
                     !redis.tls() || "rediss".equals(url.getScheme()),
                     "quckchat.redis.tls",
                     "is true with a redis:// URL (REDIS_URL): write rediss:// for TLS");
-            for (String other : List.of("username", "password", "password-file")) {
-                String value = switch (other) {
-                    case "username" -> redis.username();
-                    case "password" -> redis.password();
-                    default -> redis.passwordFile();
-                };
-                Settings.require(
-                        !present(value),
-                        "quckchat.redis." + other,
-                        "is set together with quckchat.redis.url (REDIS_URL): give the user and password in"
-                                + " one of them");
-            }
+            notWithUrl("username", redis.username());
+            notWithUrl("password", redis.password());
+            notWithUrl("password-file", redis.passwordFile());
         }
         Settings.require(
-                !(present(redis.password()) && present(redis.passwordFile())),
+                !(Settings.present(redis.password()) && Settings.present(redis.passwordFile())),
                 "quckchat.redis.password-file",
                 "is set together with quckchat.redis.password (REDIS_PASSWORD): use one of them");
-        if (present(redis.passwordFile())) {
-            Settings.readableFile("quckchat.redis.password-file", redis.passwordFile());
-        }
-        if (present(redis.tlsCaFile())) {
-            Settings.readableFile("quckchat.redis.tls-ca-file", redis.tlsCaFile());
-        }
+        Settings.readableFileIfSet("quckchat.redis.password-file", redis.passwordFile());
+        Settings.readableFileIfSet("quckchat.redis.tls-ca-file", redis.tlsCaFile());
     }
 
-    private static boolean present(String value) {
-        return value != null && !value.isBlank();
+    /** REDIS_URL carries the user and password itself: one place for the credentials. */
+    private static void notWithUrl(String setting, String value) {
+        Settings.require(
+                !Settings.present(value),
+                "quckchat.redis." + setting,
+                "is set together with quckchat.redis.url (REDIS_URL): give the user and password in one of them");
     }
 
     /** Parses {@code REDIS_URL}: {@code redis://} or {@code rediss://} with a host. */

@@ -76,7 +76,15 @@ final class Settings {
         port(setting, Integer.parseInt(port));
     }
 
-    static void readableFile(String setting, String path) {
+    static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** An optional file setting: when given, a file the router can read. */
+    static void readableFileIfSet(String setting, String path) {
+        if (!present(path)) {
+            return;
+        }
         java.nio.file.Path file = java.nio.file.Path.of(path.trim());
         require(java.nio.file.Files.isRegularFile(file), setting, "'" + path + "' is not a file");
         require(java.nio.file.Files.isReadable(file), setting, "'" + path + "' cannot be read");

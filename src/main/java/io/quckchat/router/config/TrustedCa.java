@@ -18,7 +18,7 @@ public final class TrustedCa {
      * @param setting the setting it came from, named when the file cannot be read
      */
     public static SslBundle bundle(String caFile, String setting) {
-        if (caFile == null || caFile.isBlank()) {
+        if (!Settings.present(caFile)) {
             return SslBundle.of(SslStoreBundle.NONE);
         }
         try {

@@ -3,7 +3,6 @@ package io.quckchat.router.ops;
 import io.quckchat.router.config.KafkaClients;
 import io.quckchat.router.source.ChatEventSource;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,7 +23,7 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Aut
 
     private final Admin admin;
     private final ChatEventSource source;
-    private volatile String lastProblem;
+    private final BrokerProblem problem = new BrokerProblem("kafka", log);
 
     public KafkaHealthIndicator(KafkaClients clients, ChatEventSource source) {
         super("Kafka health check failed");
@@ -46,18 +45,12 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Aut
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            String problem = BrokerProblem.describe("kafka", e);
-            if (!Objects.equals(problem, lastProblem)) {
-                log.warn("Kafka unavailable: {}", problem);
-                lastProblem = problem;
-            }
-            builder.down().withDetail("error", problem).withDetail("consumerRunning", source.isRunning());
+            builder.down()
+                    .withDetail("error", problem.failed("Kafka", e))
+                    .withDetail("consumerRunning", source.isRunning());
             return;
         }
-        if (lastProblem != null) {
-            log.info("Kafka reachable again");
-            lastProblem = null;
-        }
+        problem.passed("Kafka");
         builder.up()
                 .withDetail("clusterId", cluster)
                 .withDetail("consumerRunning", source.isRunning())

@@ -2,7 +2,6 @@ package io.quckchat.router.ops;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
@@ -21,7 +20,7 @@ public class RabbitMqHealthIndicator extends AbstractHealthIndicator implements 
 
     private final ConnectionFactory factory;
     private Connection connection;
-    private String lastProblem;
+    private final BrokerProblem problem = new BrokerProblem("rabbit", log);
 
     public RabbitMqHealthIndicator(ConnectionFactory factory) {
         super("RabbitMQ health check failed");
@@ -35,22 +34,14 @@ public class RabbitMqHealthIndicator extends AbstractHealthIndicator implements 
             if (connection == null || !connection.isOpen()) {
                 connection = factory.newConnection("quckchat-router-health");
             }
-            if (lastProblem != null) {
-                log.info("RabbitMQ {} reachable again", server);
-                lastProblem = null;
-            }
+            problem.passed("RabbitMQ " + server);
             builder.up()
                     .withDetail("server", server)
                     .withDetail(
                             "version",
                             String.valueOf(connection.getServerProperties().get("version")));
         } catch (Exception e) {
-            String problem = BrokerProblem.describe("rabbit", e);
-            if (!Objects.equals(problem, lastProblem)) {
-                log.warn("RabbitMQ {} unavailable: {}", server, problem);
-                lastProblem = problem;
-            }
-            builder.down().withDetail("server", server).withDetail("error", problem);
+            builder.down().withDetail("server", server).withDetail("error", problem.failed("RabbitMQ " + server, e));
         }
     }
 

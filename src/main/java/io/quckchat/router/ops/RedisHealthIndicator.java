@@ -1,7 +1,6 @@
 package io.quckchat.router.ops;
 
 import io.quckchat.router.config.RedisConnection;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
@@ -20,7 +19,7 @@ public class RedisHealthIndicator extends AbstractHealthIndicator {
 
     private final RedisConnectionFactory factory;
     private final RedisConnection connection;
-    private volatile String lastProblem;
+    private final BrokerProblem problem = new BrokerProblem("redis", log);
 
     public RedisHealthIndicator(RedisConnectionFactory factory, RedisConnection connection) {
         super("Redis health check failed");
@@ -30,20 +29,13 @@ public class RedisHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
+        String where = "Redis " + connection.describe();
         try (var redis = factory.getConnection()) {
             String pong = redis.ping();
-            if (lastProblem != null) {
-                log.info("Redis {} reachable again", connection.describe());
-                lastProblem = null;
-            }
+            problem.passed(where);
             builder.up().withDetail("server", connection.describe()).withDetail("ping", pong);
         } catch (RuntimeException e) {
-            String problem = BrokerProblem.describe("redis", e);
-            if (!Objects.equals(problem, lastProblem)) {
-                log.warn("Redis {} unavailable: {}", connection.describe(), problem);
-                lastProblem = problem;
-            }
-            builder.down().withDetail("server", connection.describe()).withDetail("error", problem);
+            builder.down().withDetail("server", connection.describe()).withDetail("error", problem.failed(where, e));
         }
     }
 }

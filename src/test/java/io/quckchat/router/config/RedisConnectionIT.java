@@ -15,7 +15,6 @@ import io.quckchat.router.support.RedisProcess;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestCertificates;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +42,7 @@ class RedisConnectionIT {
 
     @Test
     void anAclUserWithItsPasswordInAFileWrongThenFixedThenRotated() throws Exception {
-        int port = freePort();
+        int port = TestBrokers.freePort();
         Path secret = Files.createTempFile("redis-password", "");
         Files.writeString(secret, "not-the-password-0123\n");
         try (RedisProcess redis = new RedisProcess(
@@ -124,7 +123,7 @@ class RedisConnectionIT {
         TestCertificates authority = TestCertificates.authority("redis");
         TestCertificates.Server certificate = authority.server("redis", "localhost");
         TestCertificates stranger = TestCertificates.authority("stranger");
-        int port = freePort();
+        int port = TestBrokers.freePort();
         String password = "tls-password-0123";
         try (RedisProcess redis =
                         RedisProcess.tls(port, certificate, authority.caFile(), List.of("--requirepass", password));
@@ -243,12 +242,6 @@ class RedisConnectionIT {
     private static void cleanUp(Namespace ns) throws Exception {
         try (RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
             rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

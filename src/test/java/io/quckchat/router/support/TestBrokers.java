@@ -207,7 +207,8 @@ public final class TestBrokers {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    static int freePort() throws IOException {
+    /** A TCP port nothing listens on now. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
