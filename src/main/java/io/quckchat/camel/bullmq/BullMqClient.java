@@ -37,6 +37,15 @@ public final class BullMqClient {
         this(new ScriptRunner(factory), prefix);
     }
 
+    /**
+     * As {@link #BullMqClient(RedisConnectionFactory, String)}, and every batch of adds returns only
+     * once {@code replicaWait} replicas hold it (see {@link ReplicaWait}): for a Sentinel or cluster
+     * setup that must not lose a job in a failover. Needs a Lettuce factory.
+     */
+    public BullMqClient(RedisConnectionFactory factory, String prefix, ReplicaWait replicaWait) {
+        this(new ScriptRunner(factory, replicaWait), prefix);
+    }
+
     BullMqClient(ScriptRunner runner, String prefix) {
         this.runner = runner;
         this.prefix = prefix == null || prefix.isBlank() ? DEFAULT_PREFIX : prefix;

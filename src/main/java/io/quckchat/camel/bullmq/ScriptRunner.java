@@ -51,17 +51,30 @@ final class ScriptRunner {
     private final RedisConnectionFactory factory;
     private final boolean lettuceAsync;
     private final Duration timeout;
+    private final ReplicaWait replicaWait;
 
     ScriptRunner(RedisConnectionFactory factory) {
         this(factory, factory instanceof LettuceConnectionFactory);
     }
 
     ScriptRunner(RedisConnectionFactory factory, boolean lettuceAsync) {
+        this(factory, lettuceAsync, ReplicaWait.NONE);
+    }
+
+    ScriptRunner(RedisConnectionFactory factory, ReplicaWait replicaWait) {
+        this(factory, factory instanceof LettuceConnectionFactory, replicaWait);
+    }
+
+    private ScriptRunner(RedisConnectionFactory factory, boolean lettuceAsync, ReplicaWait replicaWait) {
         if (factory == null) {
             throw new IllegalArgumentException("A RedisConnectionFactory is required");
         }
         this.factory = factory;
         this.lettuceAsync = lettuceAsync;
+        this.replicaWait = replicaWait;
+        if (replicaWait.replicas() > 0 && !lettuceAsync) {
+            throw new IllegalArgumentException("Waiting for replicas needs Lettuce (a LettuceConnectionFactory)");
+        }
         this.timeout = factory instanceof LettuceConnectionFactory lettuce
                 ? lettuce.getClientConfiguration().getCommandTimeout()
                 : DEFAULT_TIMEOUT;
@@ -69,6 +82,10 @@ final class ScriptRunner {
 
     RedisConnectionFactory factory() {
         return factory;
+    }
+
+    ReplicaWait replicaWait() {
+        return replicaWait;
     }
 
     /** Runs one script call and returns its reply (byte[] for VALUE, List for MULTI, Long for INTEGER). */
@@ -100,6 +117,7 @@ final class ScriptRunner {
             return List.of();
         }
         try (RedisConnection connection = factory.getConnection()) {
+            ReplicaWait.Fence fence = replicaWait.open(connection, calls);
             Object[] results = lettuceAsync
                     ? lettucePipeline(connection, script, numKeys, calls)
                     : oneByOne(connection, script, numKeys, calls);
@@ -118,6 +136,9 @@ final class ScriptRunner {
                 for (int j = 0; j < retried.length; j++) {
                     results[unknownScript.get(j)] = retried[j];
                 }
+            }
+            if (fence != null) {
+                fence.close();
             }
             List<Object> out = new ArrayList<>(results.length);
             for (Object result : results) {

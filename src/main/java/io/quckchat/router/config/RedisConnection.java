@@ -1,7 +1,10 @@
 package io.quckchat.router.config;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,6 +12,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
@@ -35,9 +40,17 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
     private final String password;
     private final Path passwordFile;
     private final SslBundle ssl;
+    private final List<Node> sentinelNodes;
+    private final String sentinelMaster;
+    private final String sentinelPassword;
+    private final List<Node> clusterNodes;
 
     public RedisConnection(RouterProperties properties) {
         RouterProperties.Redis redis = properties.redis();
+        this.sentinelNodes = redis.sentinel() ? nodes("quckchat.redis.sentinel-nodes", redis.sentinelNodes()) : null;
+        this.sentinelMaster = redis.sentinel() ? redis.sentinelMaster().trim() : null;
+        this.sentinelPassword = blankToNull(redis.sentinelPassword());
+        this.clusterNodes = redis.cluster() ? nodes("quckchat.redis.cluster-nodes", redis.clusterNodes()) : null;
         String url = redis.url();
         if (Settings.present(url)) {
             URI uri = RouterProperties.redisUri(url);
@@ -61,6 +74,12 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
                     : null;
             this.ssl = redis.tls() ? sslBundle(redis.tlsCaFile()) : null;
         }
+    }
+
+    private static List<Node> nodes(String setting, String list) {
+        return RouterProperties.redisNodes(setting, list).stream()
+                .map(node -> new Node(node.getHostString(), node.getPort()))
+                .toList();
     }
 
     /** {@code user:password}, {@code :password} or {@code password} (as redis-cli and BullMQ read it). */
@@ -89,13 +108,88 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
 
     /** Where Redis is, for messages: host:port, database and whether TLS; never the password. */
     public String describe() {
-        return host + ":" + port + (database == 0 ? "" : "/" + database) + (ssl != null ? " (TLS)" : "")
-                + (username != null ? " as " + username : "");
+        String where;
+        if (sentinelNodes != null) {
+            where = "master " + sentinelMaster + " of sentinels " + addresses(sentinelNodes)
+                    + (database == 0 ? "" : " /" + database);
+        } else if (clusterNodes != null) {
+            where = "cluster " + addresses(clusterNodes);
+        } else {
+            where = host + ":" + port + (database == 0 ? "" : "/" + database);
+        }
+        return where + (ssl != null ? " (TLS)" : "") + (username != null ? " as " + username : "");
+    }
+
+    private static String addresses(List<Node> nodes) {
+        return String.join(
+                ",", nodes.stream().map(n -> n.host() + ":" + n.port()).toList());
+    }
+
+    /** Whether the router talks to a Redis Cluster (its scripts then group keys by slot). */
+    public boolean cluster() {
+        return clusterNodes != null;
     }
 
     @Override
     public Standalone getStandalone() {
         return Standalone.of(host, port, database, ssl);
+    }
+
+    /** Spring Boot's Lettuce factory asks the sentinels for the master, on start and at every reconnect. */
+    @Override
+    public Sentinel getSentinel() {
+        if (sentinelNodes == null) {
+            return null;
+        }
+        return new Sentinel() {
+            @Override
+            public int getDatabase() {
+                return database;
+            }
+
+            @Override
+            public String getMaster() {
+                return sentinelMaster;
+            }
+
+            @Override
+            public List<Node> getNodes() {
+                return sentinelNodes;
+            }
+
+            @Override
+            public String getUsername() {
+                return null;
+            }
+
+            @Override
+            public String getPassword() {
+                return sentinelPassword;
+            }
+
+            @Override
+            public SslBundle getSslBundle() {
+                return ssl;
+            }
+        };
+    }
+
+    @Override
+    public Cluster getCluster() {
+        if (clusterNodes == null) {
+            return null;
+        }
+        return new Cluster() {
+            @Override
+            public List<Node> getNodes() {
+                return clusterNodes;
+            }
+
+            @Override
+            public SslBundle getSslBundle() {
+                return ssl;
+            }
+        };
     }
 
     /** None: the credentials come from the provider below, asked at every connect. */
@@ -111,6 +205,10 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
 
     @Override
     public void customize(LettuceClientConfiguration.LettuceClientConfigurationBuilder builder) {
+        if (clusterNodes != null) {
+            builder.clientOptions(
+                    clusterOptions(builder.build().getClientOptions().orElseGet(ClientOptions::create)));
+        }
         if (username == null && password == null && passwordFile == null) {
             return;
         }
@@ -120,6 +218,19 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
                 return RedisCredentialsProvider.from(RedisConnection.this::credentials);
             }
         });
+    }
+
+    /**
+     * Spring Boot's options (TLS, timeouts) with the cluster topology followed: refreshed when a
+     * node answers MOVED or ASK, or reconnects persistently (a failover), and every 30 s.
+     */
+    private static ClusterClientOptions clusterOptions(ClientOptions options) {
+        return ClusterClientOptions.builder(options)
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .build())
+                .build();
     }
 
     /** The user and the password now: the password file is read again each time. */

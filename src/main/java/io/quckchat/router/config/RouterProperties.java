@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -169,6 +170,17 @@ public record RouterProperties(
      * @param tls TLS to Redis; the server certificate and host name are verified
      * @param tlsCaFile PEM file of the CA that signed the server certificate; empty: the JVM's trust
      *     store
+     * @param sentinelNodes Sentinel: the sentinels as {@code host:port,host:port}, in place of host,
+     *     port and url; the master is asked of them at every connect
+     * @param sentinelMaster the name of the master the sentinels watch
+     * @param sentinelPassword the sentinels' own password (their {@code requirepass}); empty: none
+     * @param clusterNodes Redis Cluster: some of its nodes as {@code host:port,host:port}, in place of
+     *     host, port and url; the BullMQ prefix must then carry a hash tag, e.g. {@code {bull}}
+     * @param waitReplicas how many replicas must hold a batch of BullMQ jobs (Redis {@code WAIT})
+     *     before its legs count as delivered, so a failover loses no job; empty: 1 with Sentinel, 0
+     *     otherwise
+     * @param waitTimeout how long a batch waits for those replicas before it counts as failed and is
+     *     sent again
      */
     public record Redis(
             @NotBlank(message = "is empty") String host,
@@ -186,13 +198,43 @@ public record RouterProperties(
             int database,
 
             boolean tls,
-            String tlsCaFile) {
+            String tlsCaFile,
+            String sentinelNodes,
+            String sentinelMaster,
+            String sentinelPassword,
+            String clusterNodes,
+
+            @Min(value = 0, message = "must be 0 or more, got ${validatedValue}")
+            Integer waitReplicas,
+
+            @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
+            Duration waitTimeout) {
+
+        /** Sentinel: {@code REDIS_SENTINEL_NODES} is set. */
+        public boolean sentinel() {
+            return Settings.present(sentinelNodes);
+        }
+
+        /** Redis Cluster: {@code REDIS_CLUSTER_NODES} is set. */
+        public boolean cluster() {
+            return Settings.present(clusterNodes);
+        }
+
+        /**
+         * How many replicas must hold a BullMQ job before it counts as delivered: {@code
+         * REDIS_WAIT_REPLICAS}, else 1 with Sentinel (a failover then loses no job) and 0 otherwise.
+         */
+        public int replicasToWaitFor() {
+            return waitReplicas != null ? waitReplicas : sentinel() ? 1 : 0;
+        }
 
         @Override
         public String toString() {
             return "Redis[host=" + host + ", port=" + port + ", url=" + Settings.redact(url) + ", username="
                     + username + ", password=****, passwordFile=" + passwordFile + ", database=" + database
-                    + ", tls=" + tls + ", tlsCaFile=" + tlsCaFile + "]";
+                    + ", tls=" + tls + ", tlsCaFile=" + tlsCaFile + ", sentinelNodes=" + sentinelNodes
+                    + ", sentinelMaster=" + sentinelMaster + ", sentinelPassword=****, clusterNodes=" + clusterNodes
+                    + ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout + "]";
         }
     }
 
@@ -445,6 +487,66 @@ public record RouterProperties(
                 "is set together with quckchat.redis.password (REDIS_PASSWORD): use one of them");
         Settings.readableFileIfSet("quckchat.redis.password-file", redis.passwordFile());
         Settings.readableFileIfSet("quckchat.redis.tls-ca-file", redis.tlsCaFile());
+        validateRedisTopology();
+    }
+
+    /** Sentinel or Cluster: one of them, not with REDIS_URL, and what each needs. */
+    private void validateRedisTopology() {
+        Settings.require(
+                !(redis.sentinel() && redis.cluster()),
+                "quckchat.redis.cluster-nodes",
+                "is set together with quckchat.redis.sentinel-nodes (REDIS_SENTINEL_NODES): use one of them");
+        if (redis.sentinel() || redis.cluster()) {
+            String nodes = redis.sentinel() ? "quckchat.redis.sentinel-nodes" : "quckchat.redis.cluster-nodes";
+            Settings.require(
+                    !Settings.present(redis.url()),
+                    nodes,
+                    "is set together with quckchat.redis.url (REDIS_URL): give REDIS_USERNAME, REDIS_PASSWORD and"
+                            + " REDIS_TLS with the nodes instead");
+            redisNodes(nodes, redis.sentinel() ? redis.sentinelNodes() : redis.clusterNodes());
+        }
+        if (redis.sentinel()) {
+            Settings.notBlank("quckchat.redis.sentinel-master", redis.sentinelMaster());
+        }
+        if (redis.cluster()) {
+            Settings.require(
+                    redis.database() == 0,
+                    "quckchat.redis.database",
+                    "is " + redis.database() + " with Redis Cluster, which has database 0 only");
+            Settings.require(
+                    hashTag(bullmq.prefix()) != null,
+                    "quckchat.bullmq.prefix",
+                    "'" + bullmq.prefix() + "' has no hash tag: on a Redis Cluster every key of a BullMQ queue"
+                            + " must be in one slot, so write the prefix as BullMQ documents it, e.g. {"
+                            + bullmq.prefix() + "} (BULLMQ_PREFIX), and give the Node workers the same");
+        }
+    }
+
+    /**
+     * The hash tag of a key as Redis Cluster reads it: the text between the first '{' and the first
+     * '}' after it, when not empty; null when the key has none.
+     */
+    public static String hashTag(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        return close > open + 1 ? key.substring(open + 1, close) : null;
+    }
+
+    /** Parses a comma-separated {@code host:port} list (REDIS_SENTINEL_NODES, REDIS_CLUSTER_NODES). */
+    public static List<InetSocketAddress> redisNodes(String setting, String list) {
+        List<InetSocketAddress> nodes = new java.util.ArrayList<>();
+        for (String node : list.split(",")) {
+            String trimmed = node.trim();
+            int colon = trimmed.lastIndexOf(':');
+            Settings.require(
+                    colon > 0 && trimmed.substring(colon + 1).matches("\\d{1,5}"),
+                    setting,
+                    "has '" + trimmed + "' where host:port goes (e.g. redis-1:26379,redis-2:26379)");
+            int port = Integer.parseInt(trimmed.substring(colon + 1));
+            Settings.port(setting, port);
+            nodes.add(InetSocketAddress.createUnresolved(trimmed.substring(0, colon), port));
+        }
+        return nodes;
     }
 
     /** REDIS_URL carries the user and password itself: one place for the credentials. */

@@ -1,6 +1,9 @@
 package io.quckchat.router.delivery;
 
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.CommandOutput;
@@ -12,6 +15,7 @@ import io.quckchat.router.event.Leg;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -84,7 +88,7 @@ public class Ledger {
             keys[i] = utf8(key(eventIds.get(i)));
         }
         try {
-            return new Read(eventIds, eval(READ, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE), keys));
+            return new Read(eventIds, readAll(keys));
         } catch (RuntimeException e) {
             unreadable(e);
             return new Read(eventIds, null);
@@ -100,17 +104,17 @@ public class Ledger {
     public final class Read {
 
         private final List<String> eventIds;
-        private final RedisFuture<List<Object>> reply;
+        private final CompletableFuture<List<Object>> reply;
         private final CompletableFuture<Map<String, Set<String>>> given;
 
         /** @param reply null: nothing to wait for (no events, or Redis is being skipped) */
-        private Read(List<String> eventIds, RedisFuture<List<Object>> reply) {
+        private Read(List<String> eventIds, CompletableFuture<List<Object>> reply) {
             this(eventIds, reply, null);
         }
 
         private Read(
                 List<String> eventIds,
-                RedisFuture<List<Object>> reply,
+                CompletableFuture<List<Object>> reply,
                 CompletableFuture<Map<String, Set<String>>> given) {
             this.eventIds = eventIds;
             this.reply = reply;
@@ -129,8 +133,7 @@ public class Ledger {
                 return CompletableFuture.completedFuture(Map.of());
             }
             // a dependent future: its timeout must not cancel the command on the shared connection
-            return reply.toCompletableFuture()
-                    .thenApply(this::done)
+            return reply.thenApply(this::done)
                     .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                     .exceptionally(error -> {
                         unreadable(error);
@@ -229,15 +232,58 @@ public class Ledger {
             + "return #KEYS");
 
     /**
+     * Reads the legs done of these keys: one script call on a standalone or Sentinel master; on a
+     * Redis Cluster one per slot (a script may only touch keys of one slot), all in flight at once,
+     * and the answers put back in the order of {@code keys}.
+     */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<List<Object>> readAll(byte[][] keys) {
+        RedisClusterAsyncCommands<byte[], byte[]> connection = nativeConnection();
+        if (!(connection instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster)) {
+            return eval(READ, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE), keys)
+                    .toCompletableFuture();
+        }
+        Map<Integer, List<Integer>> bySlot = bySlot(keys);
+        Object[] answers = new Object[keys.length];
+        List<CompletableFuture<?>> calls = new ArrayList<>(bySlot.size());
+        for (List<Integer> positions : bySlot.values()) {
+            byte[][] slotKeys = positions.stream().map(i -> keys[i]).toArray(byte[][]::new);
+            calls.add(cluster.<List<Object>>eval(READ, ScriptOutputType.MULTI, slotKeys)
+                    .toCompletableFuture()
+                    .thenAccept(answer -> {
+                        for (int j = 0; j < positions.size(); j++) {
+                            answers[positions.get(j)] = answer.get(j);
+                        }
+                    }));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                .thenApply(done -> java.util.Arrays.asList(answers));
+    }
+
+    /** The positions of {@code keys} by their cluster slot. */
+    private static Map<Integer, List<Integer>> bySlot(byte[][] keys) {
+        Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            bySlot.computeIfAbsent(SlotHash.getSlot(keys[i]), slot -> new ArrayList<>())
+                    .add(i);
+        }
+        return bySlot;
+    }
+
+    @SuppressWarnings("unchecked")
+    private RedisClusterAsyncCommands<byte[], byte[]> nativeConnection() {
+        return redis.execute((RedisCallback<RedisClusterAsyncCommands<byte[], byte[]>>)
+                connection -> (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection());
+    }
+
+    /**
      * Sends a script call on the shared connection and returns without waiting for the answer. Its
      * arguments (a key and a few fields per event) are encoded into one array ({@link EncodedArgs}).
      */
     @SuppressWarnings("unchecked")
     private <T> RedisFuture<T> eval(
             byte[] script, CommandOutput<byte[], byte[], T> output, byte[][] keys, byte[]... args) {
-        return redis.execute((RedisCallback<RedisFuture<T>>)
-                connection -> ((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
-                        .dispatch(CommandType.EVAL, output, EncodedArgs.script(script, keys, args)));
+        return nativeConnection().dispatch(CommandType.EVAL, output, EncodedArgs.script(script, keys, args));
     }
 
     /** Waits for the answer, at most the configured timeout. */
@@ -271,17 +317,38 @@ public class Ledger {
             fields.add(utf8(leg.name()));
             fields.add(utf8(leg.outcome().name()));
         }
-        byte[][] keys = new byte[byEvent.size()][];
-        List<byte[]> args = new ArrayList<>(1 + byEvent.size() + batch.size() * 2);
-        args.add(utf8(Long.toString(ttlMillis)));
-        int k = 0;
-        for (Map.Entry<String, List<byte[]>> entry : byEvent.entrySet()) {
-            keys[k++] = utf8(entry.getKey());
-            args.add(utf8(Integer.toString(entry.getValue().size() / 2)));
-            args.addAll(entry.getValue());
-        }
+        byte[][] allKeys = byEvent.keySet().stream().map(Ledger::utf8).toArray(byte[][]::new);
+        List<List<byte[]>> fields = new ArrayList<>(byEvent.values());
+        // on a Redis Cluster one script call per slot, else one for the batch
+        RedisClusterAsyncCommands<byte[], byte[]> connection = nativeConnection();
+        RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster =
+                connection instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> c ? c : null;
+        Collection<List<Integer>> groups = cluster != null
+                ? bySlot(allKeys).values()
+                : List.of(java.util.stream.IntStream.range(0, allKeys.length)
+                        .boxed()
+                        .toList());
         try {
-            await(eval(WRITE, new IntegerOutput<>(ByteArrayCodec.INSTANCE), keys, args.toArray(byte[][]::new)));
+            List<RedisFuture<Long>> writes = new ArrayList<>(groups.size());
+            for (List<Integer> group : groups) {
+                byte[][] keys = new byte[group.size()][];
+                List<byte[]> args = new ArrayList<>(1 + group.size() * 3);
+                args.add(utf8(Long.toString(ttlMillis)));
+                for (int k = 0; k < keys.length; k++) {
+                    keys[k] = allKeys[group.get(k)];
+                    List<byte[]> legs = fields.get(group.get(k));
+                    args.add(utf8(Integer.toString(legs.size() / 2)));
+                    args.addAll(legs);
+                }
+                byte[][] values = args.toArray(byte[][]::new);
+                writes.add(
+                        cluster != null // routed by its first key
+                                ? cluster.eval(WRITE, ScriptOutputType.INTEGER, keys, values)
+                                : eval(WRITE, new IntegerOutput<>(ByteArrayCodec.INSTANCE), keys, values));
+            }
+            for (RedisFuture<Long> write : writes) {
+                await(write);
+            }
             return true;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             log.debug("Ledger write of {} legs failed, will retry: {}", batch.size(), e.toString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quckchat.camel.bullmq.BullMqClient;
 import io.quckchat.camel.bullmq.BullMqComponent;
 import io.quckchat.camel.bullmq.BullMqQueues;
+import io.quckchat.camel.bullmq.ReplicaWait;
 import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.deadletter.DeadLetterLane;
 import io.quckchat.router.delivery.OutagePolicy;
@@ -52,7 +53,11 @@ class JobsConfiguration {
 
         @Bean
         BullMqClient bullMqClient(RedisConnectionFactory redis, RouterProperties properties) {
-            return new BullMqClient(redis, properties.bullmq().prefix());
+            RouterProperties.Redis settings = properties.redis();
+            return new BullMqClient(
+                    redis,
+                    properties.bullmq().prefix(),
+                    new ReplicaWait(settings.replicasToWaitFor(), settings.waitTimeout()));
         }
 
         @Bean

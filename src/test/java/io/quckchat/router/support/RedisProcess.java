@@ -22,6 +22,7 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path workDir;
     private final List<String> settings;
+    private Path configFile;
     private Process process;
 
     public RedisProcess(int port) throws IOException {
@@ -59,6 +60,27 @@ public final class RedisProcess implements AutoCloseable {
         return new RedisProcess(port, all);
     }
 
+    /**
+     * A Sentinel on {@code port} watching the master {@code name} at {@code 127.0.0.1:masterPort}
+     * (quorum 2 of 3, down after 1 s), authenticating to it with {@code masterPassword}. Sentinel
+     * rewrites its configuration file, so it gets one of its own.
+     */
+    public static RedisProcess sentinel(int port, String name, int masterPort, String masterPassword)
+            throws IOException {
+        RedisProcess sentinel = new RedisProcess(port, List.of("--sentinel"));
+        sentinel.configFile = Files.writeString(
+                sentinel.workDir.resolve("sentinel.conf"),
+                String.join(
+                        "\n",
+                        "sentinel monitor " + name + " 127.0.0.1 " + masterPort + " 2",
+                        "sentinel auth-pass " + name + " " + masterPassword,
+                        "sentinel down-after-milliseconds " + name + " 1000",
+                        "sentinel failover-timeout " + name + " 10000",
+                        "sentinel parallel-syncs " + name + " 2",
+                        ""));
+        return sentinel;
+    }
+
     static File locate() throws IOException {
         try {
             return ExecutableProvider.newExecutableInPath("redis-server").get();
@@ -79,8 +101,11 @@ public final class RedisProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new java.util.ArrayList<>(List.of(
-                executable.getAbsolutePath(),
+        List<String> command = new java.util.ArrayList<>(List.of(executable.getAbsolutePath()));
+        if (configFile != null) {
+            command.add(configFile.toString()); // a configuration file goes first
+        }
+        command.addAll(List.of(
                 "--port",
                 String.valueOf(port),
                 "--bind",
@@ -102,6 +127,10 @@ public final class RedisProcess implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(50))
                 .failFast("redis-server exited", () -> !started.isAlive())
                 .until(this::accepting);
+    }
+
+    public Path workDir() {
+        return workDir;
     }
 
     /** Kills the server (as a crash or outage would). */
