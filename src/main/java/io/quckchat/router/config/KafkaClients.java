@@ -13,18 +13,28 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-/** Kafka client settings built once from {@link RouterProperties}: brokers, client id, SASL. */
+/**
+ * Kafka client settings built once from {@link RouterProperties}: brokers, client id, SASL, TLS.
+ * With {@code KAFKA_SASL_PASSWORD_FILE} the SASL password is not in them: every client reads the
+ * file again at each new broker connection ({@link SaslPasswordFile}), so a rotated secret needs no
+ * restart. {@link SecretFiles} has read it once at start-up too, so that a missing or empty file
+ * stops start-up naming the setting.
+ */
 @Component
 public class KafkaClients {
 
     private final RouterProperties.Kafka kafka;
     private final Map<String, Object> tls;
+    private final String passwordFile;
 
-    public KafkaClients(RouterProperties properties) {
+    public KafkaClients(RouterProperties properties, Environment environment) {
         this.kafka = properties.kafka();
         this.tls = tls(kafka.tls());
+        String file = environment.getProperty(SecretFiles.KAFKA_SASL_PASSWORD_FILE);
+        this.passwordFile = Settings.present(file) ? file.trim() : null;
     }
 
     public Map<String, Object> common(String clientIdSuffix) {
@@ -44,10 +54,15 @@ public class KafkaClients {
                     ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                     : "org.apache.kafka.common.security.scram.ScramLoginModule";
             config.put(SaslConfigs.SASL_MECHANISM, mechanism);
-            config.put(
-                    SaslConfigs.SASL_JAAS_CONFIG,
-                    module + " required username=\"" + escape(sasl.username()) + "\" password=\""
-                            + escape(sasl.password()) + "\";");
+            String jaas = module + " required username=\"" + escape(sasl.username()) + "\"";
+            if (passwordFile != null) {
+                // no password in the login module: the handler reads the file at every connection
+                config.put(SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS, SaslPasswordFile.class);
+                config.put(SaslPasswordFile.FILE, passwordFile);
+            } else {
+                jaas += " password=\"" + escape(sasl.password()) + "\"";
+            }
+            config.put(SaslConfigs.SASL_JAAS_CONFIG, jaas + ";");
         }
         config.putAll(tls);
         return config;

@@ -23,14 +23,21 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * whose content (without the trailing newline) is the secret. Read once at start-up, before the
  * settings are validated; giving both the variable and its {@code _FILE} stops start-up, as does a
  * file that cannot be read. An ingress token's file is read from the environment only (its
- * {@code _NAME} and {@code _TOPICS} are there too, and a list binds from one place). {@code
- * REDIS_PASSWORD_FILE} and {@code RABBITMQ_PASSWORD_FILE} are not here: their clients read them at
- * every connect ({@link RedisConnection}, the RabbitMQ client factory), so a rotated secret needs
- * no restart.
+ * {@code _NAME} and {@code _TOPICS} are there too, and a list binds from one place).
+ *
+ * <p>{@code KAFKA_SASL_PASSWORD_FILE} is read here too, so that a missing or empty file stops
+ * start-up naming it and the SASL settings validate as with {@code KAFKA_SASL_PASSWORD}; but the
+ * Kafka clients do not use this value: they read the file again at every new broker connection
+ * ({@link SaslPasswordFile}), as {@link RedisConnection} and the RabbitMQ client factory do with
+ * {@code REDIS_PASSWORD_FILE} and {@code RABBITMQ_PASSWORD_FILE} (not here), so a rotated secret
+ * needs no restart.
  */
 public class SecretFiles implements EnvironmentPostProcessor {
 
     static final String SOURCE = "quckchatSecretFiles";
+    /** Read by {@link KafkaClients} too, which hands it to {@link SaslPasswordFile}. */
+    static final String KAFKA_SASL_PASSWORD_FILE = "KAFKA_SASL_PASSWORD_FILE";
+
     private static final String SYSTEM_ENVIRONMENT = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
     private static final List<String> SECRETS = List.of("ADMIN_PASSWORD", "KAFKA_SASL_PASSWORD");
     private static final Pattern TOKEN = Pattern.compile("QUCKCHAT_INGRESS_TOKENS_\\d+_TOKEN");

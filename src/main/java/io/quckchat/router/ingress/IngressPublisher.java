@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -31,7 +32,7 @@ class IngressPublisher implements AutoCloseable {
         OTHER
     }
 
-    private final Producer<byte[], byte[]> producer;
+    private final RenewingProducer producers;
     private final Duration timeout;
     private final Duration maxBlock;
 
@@ -44,7 +45,7 @@ class IngressPublisher implements AutoCloseable {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) maxBlock.toMillis());
         // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, maxBlock.toMillis() - linger));
-        this.producer = new KafkaProducer<>(config);
+        this.producers = new RenewingProducer(() -> new KafkaProducer<>(config));
     }
 
     Duration timeout() {
@@ -54,8 +55,27 @@ class IngressPublisher implements AutoCloseable {
     /**
      * Sends a record unless too little of the request's time is left for a send that may block
      * on metadata: then it fails at once as {@link Failure#UNAVAILABLE}.
+     *
+     * <p>A send refused at once for authentication is tried once more, with a new producer ({@link
+     * RenewingProducer}) when this one is old enough. A producer keeps the last authentication
+     * failure of its connections until a send takes it, even one from before the credentials were
+     * fixed (a rotated {@code KAFKA_SASL_PASSWORD_FILE} is read at the next connection): without the
+     * second try the first post after the fix would fail. With the credentials still wrong the
+     * second send fails the same way, once its connection is refused.
      */
     CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, long deadlineNanos) {
+        CompletableFuture<RecordMetadata> result = attempt(producers.get(), record, deadlineNanos);
+        if (result.isCompletedExceptionally()
+                && result.handle((sent, error) -> error instanceof AuthenticationException)
+                        .join()
+                && deadlineNanos - System.nanoTime() >= maxBlock.toNanos()) {
+            return attempt(producers.get(), record, deadlineNanos);
+        }
+        return result;
+    }
+
+    private CompletableFuture<RecordMetadata> attempt(
+            Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, long deadlineNanos) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         if (deadlineNanos - System.nanoTime() < maxBlock.toNanos()) {
             result.completeExceptionally(new TimeoutException("Kafka did not answer within the publish timeout of "
@@ -65,12 +85,18 @@ class IngressPublisher implements AutoCloseable {
         try {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
+                    if (error instanceof AuthenticationException) {
+                        producers.refused(producer);
+                    }
                     result.completeExceptionally(error);
                 } else {
                     result.complete(metadata);
                 }
             });
         } catch (RuntimeException e) {
+            if (e instanceof AuthenticationException) {
+                producers.refused(producer);
+            }
             result.completeExceptionally(e);
         }
         return result;
@@ -93,6 +119,6 @@ class IngressPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        producers.close();
     }
 }

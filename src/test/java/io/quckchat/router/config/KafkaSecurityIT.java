@@ -13,12 +13,18 @@ import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.SecuredKafka;
 import io.quckchat.router.support.TestCertificates;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -27,7 +33,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * JVM: SASL PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 over plain TCP, SASL over TLS with the CA from a
  * file, and mutual TLS. For each, an event posted to the router's HTTP ingress (the producer) comes
  * back through the fan-out consumer to RabbitMQ. A wrong password or a missing client certificate
- * leaves the router up and unready, and its health says why.
+ * leaves the router up and unready, and its health says why; a wrong password in the password file,
+ * once corrected, is used at the next connection without a restart.
  */
 class KafkaSecurityIT {
 
@@ -64,6 +71,34 @@ class KafkaSecurityIT {
                     "Authentication failed during authentication due to invalid credentials with SASL mechanism"
                             + " SCRAM-SHA-256",
                     sasl("SASL_PLAINTEXT", "scram-sha-256", "router-scram", "--KAFKA_SASL_PASSWORD=not-the-password"));
+        }
+    }
+
+    /**
+     * Issue 20 (6): a wrong password in {@code KAFKA_SASL_PASSWORD_FILE} leaves the router up and
+     * unready, its health naming Kafka's refusal and no password; once the file holds the right one
+     * the clients' next connection reads it, and without a restart the fan-out consumer delivers an
+     * event produced to Kafka and the ingress producer takes a post. SCRAM (Kafka's SASL client) and
+     * PLAIN (the JDK's) ask the same handler for the password.
+     */
+    @Test
+    void aWrongPasswordInTheFileThenTheRightOneWithoutARestart() throws Exception {
+        try (SecuredKafka kafka =
+                SecuredKafka.start(SecuredKafka.Mode.SASL_PLAINTEXT, Map.of("router-plain", "plain-secret-0123"))) {
+            kafka.addScramUser("router-scram", "scram-secret-0123");
+            passwordFileFixed(
+                    kafka,
+                    "scram-sha-256",
+                    "router-scram",
+                    "scram-secret-0123",
+                    "Authentication failed during authentication due to invalid credentials with SASL mechanism"
+                            + " SCRAM-SHA-256");
+            passwordFileFixed(
+                    kafka,
+                    "plain",
+                    "router-plain",
+                    "plain-secret-0123",
+                    "Authentication failed: Invalid username or password");
         }
     }
 
@@ -130,6 +165,71 @@ class KafkaSecurityIT {
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> rabbit.messages("notifications").stream()
                             .anyMatch(delivery -> eventId.equals(ceId(delivery))));
+            rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
+        } finally {
+            router.close();
+        }
+    }
+
+    /** A router whose password file is wrong at start-up, then right: it recovers without a restart. */
+    private static void passwordFileFixed(
+            SecuredKafka kafka, String mechanism, String user, String password, String refusal) throws Exception {
+        Path file = Files.writeString(Files.createTempFile("kafka-password", ""), "not-the-password\n");
+        List<String> settings =
+                new ArrayList<>(sasl("SASL_PLAINTEXT", mechanism, user, "--KAFKA_SASL_PASSWORD_FILE=" + file));
+        settings.add("--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
+        Namespace ns = Namespace.random();
+        ConfigurableApplicationContext router = RouterApp.start(ns, args(kafka, settings));
+        try (RabbitMqProbe rabbit = new RabbitMqProbe(ns);
+                KafkaProducer<String, String> backend =
+                        new KafkaProducer<>(kafka.adminClient(), new StringSerializer(), new StringSerializer())) {
+            Http http = Readiness.http(router);
+            await(mechanism + ": unready, Kafka's refusal in the health")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> Readiness.status(http, "/actuator/health/readiness") == 503
+                            && http.get("/actuator/health", Http.admin()).body().contains(refusal));
+            assertThat(Readiness.status(http, "/actuator/health/liveness"))
+                    .as(mechanism + ": up")
+                    .isEqualTo(200);
+            assertThat(http.get("/actuator/health", Http.admin()).body())
+                    .as(mechanism + ": the health names the broker and the reason, and no password")
+                    .contains("\"kafka\":{\"status\":\"DOWN\"")
+                    .contains("\"error\":\"kafka: " + refusal)
+                    .doesNotContain("not-the-password")
+                    .doesNotContain(password);
+
+            Files.writeString(file, password + "\n");
+            await(mechanism + ": ready once the file holds the right password, without a restart")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> Readiness.status(http, "/actuator/health/readiness") == 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
+            rabbit.listen("notifications");
+
+            String produced = "evt-" + UUID.randomUUID();
+            ProducerRecord<String, String> record = new ProducerRecord<>(
+                    "message.sent",
+                    "c-1",
+                    "{\"messageId\":\"m-1\",\"conversationId\":\"c-1\",\"senderId\":\"u-1\",\"content\":\"hi\"}");
+            record.headers().add("ce_id", produced.getBytes(StandardCharsets.UTF_8));
+            backend.send(record).get(30, TimeUnit.SECONDS);
+            await(mechanism + ": an event produced to Kafka fanned out (the consumer)")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> rabbit.messages("notifications").stream()
+                            .anyMatch(delivery -> produced.equals(ceId(delivery))));
+
+            HttpResponse<String> posted = http.post(
+                    "/api/v1/events/message.sent",
+                    "application/json",
+                    "{\"messageId\":\"m-2\",\"conversationId\":\"c-1\",\"senderId\":\"u-1\",\"content\":\"hi\"}",
+                    "Bearer " + TOKEN);
+            assertThat(posted.statusCode())
+                    .as(mechanism + ": the ingress producer: " + posted.body())
+                    .isEqualTo(202);
+            String postedId = JSON.readTree(posted.body()).path("eventId").asText();
+            await(mechanism + ": the posted event fanned out")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> rabbit.messages("notifications").stream()
+                            .anyMatch(delivery -> postedId.equals(ceId(delivery))));
             rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
         } finally {
             router.close();
