@@ -3,7 +3,10 @@ package io.quckchat.camel.bullmq;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.ValueOutput;
@@ -98,7 +101,7 @@ final class ScriptRunner {
                     throw classify(e);
                 }
             }
-            connection.scriptingCommands().scriptLoad(script.source());
+            load(connection, script, List.<byte[][]>of(keysAndArgs));
             try {
                 return connection.scriptingCommands().evalSha(script.sha1(), type, numKeys, keysAndArgs);
             } catch (DataAccessException e) {
@@ -128,8 +131,8 @@ final class ScriptRunner {
                 }
             }
             if (!unknownScript.isEmpty()) {
-                connection.scriptingCommands().scriptLoad(script.source());
                 List<byte[][]> again = unknownScript.stream().map(calls::get).toList();
+                load(connection, script, again);
                 Object[] retried = lettuceAsync
                         ? lettucePipeline(connection, script, numKeys, again)
                         : oneByOne(connection, script, numKeys, again);
@@ -154,6 +157,35 @@ final class ScriptRunner {
                 }
             }
             return out;
+        }
+    }
+
+    /**
+     * Loads the script where these calls (KEYS first) go. On a Redis Cluster only on the masters of
+     * their slots: Lettuce's {@code SCRIPT LOAD} goes to every node it knows, and fails while a node
+     * that failed over is still listed (a promoted replica has no scripts: Redis 7 does not
+     * replicate {@code SCRIPT LOAD}).
+     */
+    @SuppressWarnings("unchecked")
+    private static void load(RedisConnection connection, LuaScript script, List<byte[][]> calls) {
+        if (!(connection.getNativeConnection() instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster)) {
+            connection.scriptingCommands().scriptLoad(script.source());
+            return;
+        }
+        var stateful = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) cluster).getStatefulConnection();
+        java.util.Set<String> loaded = new java.util.HashSet<>();
+        try {
+            for (byte[][] call : calls) {
+                RedisClusterNode node = stateful.getPartitions().getPartitionBySlot(SlotHash.getSlot(call[0]));
+                if (node != null && loaded.add(node.getNodeId())) {
+                    stateful.getConnection(
+                                    node.getUri().getHost(), node.getUri().getPort())
+                            .sync()
+                            .scriptLoad(script.source());
+                }
+            }
+        } catch (RuntimeException e) {
+            throw translate(e);
         }
     }
 
@@ -238,7 +270,11 @@ final class ScriptRunner {
             return dae;
         }
         DataAccessException converted = e instanceof Exception ex ? new LettuceExceptionConverter().convert(ex) : null;
-        return converted != null ? converted : new RedisSystemException(String.valueOf(e.getMessage()), e);
+        if (converted == null || "Redis exception".equals(converted.getMessage())) {
+            // Spring's generic message says nothing: Lettuce's says what happened (CLUSTERDOWN ...)
+            return new RedisSystemException(String.valueOf(e.getMessage()), e);
+        }
+        return converted;
     }
 
     private static boolean isNoScript(Throwable e) {

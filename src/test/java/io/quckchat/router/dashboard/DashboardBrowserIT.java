@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.NodeWorker;
 import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
 import io.quckchat.router.support.TestBrokers;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +19,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
@@ -48,11 +45,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class DashboardBrowserIT {
 
-    private static final Path NODE_DIR = Path.of("src", "test", "node");
-
     @Test
     void anOperatorRetriesAFailedJobAndSeesItComplete() throws Exception {
-        assertThat(NODE_DIR.resolve("node_modules/bullmq-v6"))
+        assertThat(NodeWorker.NODE_DIR.resolve("node_modules/bullmq-v6"))
                 .as("stock BullMQ 6 (npm ci in src/test/node, done by -Pbrowser)")
                 .exists();
         Namespace ns = Namespace.random();
@@ -60,11 +55,18 @@ class DashboardBrowserIT {
         String jobId = event.replace("%", "%25").replace(":", "%3A") + ".transcode.1";
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
         ConfigurableApplicationContext router = RouterApp.start(ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
-        Process worker = null;
+        NodeWorker worker = null;
         ChromeDriver browser = null;
         Path profile = Files.createTempDirectory("dashboard-chromium");
         try {
-            worker = startWorker(ns, "media");
+            worker = NodeWorker.start(
+                    "dashboard-worker.js",
+                    "dashboard-worker",
+                    Map.of(
+                            "REDIS_HOST", TestBrokers.get().redisHost(),
+                            "REDIS_PORT", Integer.toString(TestBrokers.get().redisPort()),
+                            "BULLMQ_PREFIX", ns.bullPrefix(),
+                            "BULLMQ_QUEUE", "media"));
             try (KafkaProbe kafka = new KafkaProbe()) {
                 kafka.send("message.sent", "c-42", Samples.json("message.sent"), event);
             }
@@ -109,10 +111,7 @@ class DashboardBrowserIT {
                 browser.quit();
             }
             if (worker != null) {
-                worker.destroy();
-                if (!worker.waitFor(10, TimeUnit.SECONDS)) {
-                    worker.destroyForcibly();
-                }
+                worker.close();
             }
             router.close();
             try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
@@ -216,43 +215,6 @@ class DashboardBrowserIT {
         driver.executeCdpCommand(
                 "Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", Http.admin())));
         return driver;
-    }
-
-    /** Starts the stock Worker and waits (bounded) for it to say it is listening. */
-    private static Process startWorker(Namespace ns, String queue) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("node", "dashboard-worker.js")
-                .directory(NODE_DIR.toFile())
-                .redirectErrorStream(true);
-        builder.environment()
-                .putAll(Map.of(
-                        "REDIS_HOST", TestBrokers.get().redisHost(),
-                        "REDIS_PORT", Integer.toString(TestBrokers.get().redisPort()),
-                        "BULLMQ_PREFIX", ns.bullPrefix(),
-                        "BULLMQ_QUEUE", queue));
-        Process process = builder.start();
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String first = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return out.readLine();
-                    } catch (Exception e) {
-                        return e.toString();
-                    }
-                })
-                .get(30, TimeUnit.SECONDS);
-        assertThat(first).as("the worker's first line").isEqualTo("ready");
-        Thread drain = new Thread(
-                () -> {
-                    try {
-                        out.lines().forEach(line -> System.out.println("[dashboard-worker] " + line));
-                    } catch (Exception e) {
-                        // the worker stopped
-                    }
-                },
-                "dashboard-worker-output");
-        drain.setDaemon(true);
-        drain.start();
-        return process;
     }
 
     private static void deleteTree(Path root) {
