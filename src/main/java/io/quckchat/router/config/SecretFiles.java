@@ -19,7 +19,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Secrets from files, the Docker and Kubernetes secrets convention: {@code ADMIN_PASSWORD_FILE},
- * {@code KAFKA_SASL_PASSWORD_FILE} and {@code QUCKCHAT_INGRESS_TOKENS_<n>_TOKEN_FILE} name a file
+ * {@code KAFKA_SASL_PASSWORD_FILE}, {@code REDIS_SENTINEL_PASSWORD_FILE} and {@code QUCKCHAT_INGRESS_TOKENS_<n>_TOKEN_FILE} name a file
  * whose content (without the trailing newline) is the secret. Read once at start-up, before the
  * settings are validated; giving both the variable and its {@code _FILE} stops start-up, as does a
  * file that cannot be read. An ingress token's file is read from the environment only (its
@@ -39,7 +39,8 @@ public class SecretFiles implements EnvironmentPostProcessor {
     static final String KAFKA_SASL_PASSWORD_FILE = "KAFKA_SASL_PASSWORD_FILE";
 
     private static final String SYSTEM_ENVIRONMENT = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
-    private static final List<String> SECRETS = List.of("ADMIN_PASSWORD", "KAFKA_SASL_PASSWORD");
+    private static final List<String> SECRETS =
+            List.of("ADMIN_PASSWORD", "KAFKA_SASL_PASSWORD", "REDIS_SENTINEL_PASSWORD");
     private static final Pattern TOKEN = Pattern.compile("QUCKCHAT_INGRESS_TOKENS_\\d+_TOKEN");
 
     @Override

@@ -11,6 +11,7 @@ import io.quckchat.router.support.Readiness;
 import io.quckchat.router.support.RedisSentinels;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -20,7 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The router on a Sentinel setup of real {@code redis-server} processes (a master with a password,
- * two replicas, three sentinels), through a failover in the middle of a stream of events, in the
+ * two replicas, three sentinels with a password of their own, given in a secret file), through a failover in the middle of a stream of events, in the
  * worst order there is: replication is cut first (a partition), the master keeps taking BullMQ
  * jobs that no replica gets, and then it dies. The sentinels promote a replica that lacks those
  * jobs. Nothing may be lost: with Sentinel the router waits for a replica to hold each batch of
@@ -41,7 +42,11 @@ class RedisSentinelIT {
                     "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD,
                     "--REDIS_SENTINEL_NODES=" + redis.sentinelNodes(),
                     "--REDIS_SENTINEL_MASTER=" + RedisSentinels.MASTER,
-                    "--REDIS_PASSWORD=" + RedisSentinels.PASSWORD);
+                    "--REDIS_PASSWORD=" + RedisSentinels.PASSWORD,
+                    "--REDIS_SENTINEL_PASSWORD_FILE="
+                            + Files.writeString(
+                                    Files.createTempFile("sentinel-password", ""),
+                                    RedisSentinels.SENTINEL_PASSWORD + "\n"));
             try (KafkaProbe kafka = new KafkaProbe()) {
                 Http http = Readiness.http(router);
                 await("ready on the Sentinel setup")

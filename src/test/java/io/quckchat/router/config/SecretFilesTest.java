@@ -26,6 +26,7 @@ class SecretFilesTest {
         Path admin = secret("admin", "admin-password-from-file\n");
         Path sasl = secret("sasl", "sasl-password-from-file");
         Path token = secret("token", "  token-from-a-file-0123456789\n");
+        Path sentinel = secret("sentinel", "sentinel-password-from-file\n");
         StandardEnvironment environment = environment(
                 Map.of(
                         "KAFKA_SASL_PASSWORD_FILE",
@@ -36,12 +37,13 @@ class SecretFilesTest {
                         "message.sent",
                         "QUCKCHAT_INGRESS_TOKENS_0_TOKEN_FILE",
                         token.toString()),
-                Map.of("ADMIN_PASSWORD_FILE", admin.toString()));
+                Map.of("ADMIN_PASSWORD_FILE", admin.toString(), "REDIS_SENTINEL_PASSWORD_FILE", sentinel.toString()));
 
         new SecretFiles().postProcessEnvironment(environment, new SpringApplication());
 
         assertThat(environment.getProperty("ADMIN_PASSWORD")).isEqualTo("admin-password-from-file");
         assertThat(environment.getProperty("KAFKA_SASL_PASSWORD")).isEqualTo("sasl-password-from-file");
+        assertThat(environment.getProperty("REDIS_SENTINEL_PASSWORD")).isEqualTo("sentinel-password-from-file");
         Binder binder = Binder.get(environment);
         assertThat(binder.bind("quckchat.ingress.tokens[0].token", String.class).get())
                 .isEqualTo("token-from-a-file-0123456789");

@@ -62,11 +62,12 @@ public final class RedisProcess implements AutoCloseable {
 
     /**
      * A Sentinel on {@code port} watching the master {@code name} at {@code 127.0.0.1:masterPort}
-     * (quorum 2 of 3, down after 1 s), authenticating to it with {@code masterPassword}. Sentinel
+     * (quorum 2 of 3, down after 1 s), authenticating to it with {@code masterPassword}, and asking
+     * its own clients for {@code sentinelPassword}. Sentinel
      * rewrites its configuration file, so it gets one of its own.
      */
-    public static RedisProcess sentinel(int port, String name, int masterPort, String masterPassword)
-            throws IOException {
+    public static RedisProcess sentinel(
+            int port, String name, int masterPort, String masterPassword, String sentinelPassword) throws IOException {
         RedisProcess sentinel = new RedisProcess(port, List.of("--sentinel"));
         sentinel.configFile = Files.writeString(
                 sentinel.workDir.resolve("sentinel.conf"),
@@ -77,6 +78,8 @@ public final class RedisProcess implements AutoCloseable {
                         "sentinel down-after-milliseconds " + name + " 1000",
                         "sentinel failover-timeout " + name + " 10000",
                         "sentinel parallel-syncs " + name + " 2",
+                        // clients and the other sentinels (with the same password) authenticate
+                        "requirepass " + sentinelPassword,
                         ""));
         return sentinel;
     }

@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * A Sentinel setup of real {@code redis-server} processes, as production runs one: a master, two
- * replicas and three sentinels (quorum 2) watching it. Every data node asks for {@link #PASSWORD};
+ * replicas and three sentinels (quorum 2) watching it. Every data node asks for {@link #PASSWORD},
+ * every sentinel for {@link #SENTINEL_PASSWORD};
  * the replicas replicate as their own ACL user, so a test can {@link #cutReplication() cut
  * replication} while the master keeps taking writes (what a network partition does), and then
  * {@link #killMaster() kill the master} for the sentinels to promote a replica.
@@ -24,6 +25,9 @@ public final class RedisSentinels implements AutoCloseable {
 
     public static final String MASTER = "quckchat";
     public static final String PASSWORD = "sentinel-data-0123";
+    /** The sentinels' own password (their {@code requirepass}). */
+    public static final String SENTINEL_PASSWORD = "sentinels-own-0123";
+
     private static final String REPLICATION_PASSWORD = "replication-0123";
 
     private final RedisProcess master;
@@ -39,7 +43,8 @@ public final class RedisSentinels implements AutoCloseable {
                     TestBrokers.freePort(), dataNode(List.of("--replicaof", "127.0.0.1", String.valueOf(masterPort)))));
         }
         for (int i = 0; i < 3; i++) {
-            sentinels.add(RedisProcess.sentinel(TestBrokers.freePort(), MASTER, masterPort, PASSWORD));
+            sentinels.add(
+                    RedisProcess.sentinel(TestBrokers.freePort(), MASTER, masterPort, PASSWORD, SENTINEL_PASSWORD));
         }
     }
 
@@ -138,6 +143,7 @@ public final class RedisSentinels implements AutoCloseable {
         RedisURI uri = RedisURI.builder()
                 .withHost("127.0.0.1")
                 .withPort(port)
+                .withPassword(SENTINEL_PASSWORD.toCharArray())
                 .withTimeout(Duration.ofSeconds(5))
                 .build();
         try (var connection = client.connectSentinel(uri)) {
