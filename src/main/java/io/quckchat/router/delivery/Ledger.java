@@ -240,7 +240,7 @@ public class Ledger {
     private CompletableFuture<List<Object>> readAll(byte[][] keys) {
         RedisClusterAsyncCommands<byte[], byte[]> connection = nativeConnection();
         if (!(connection instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster)) {
-            return eval(READ, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE), keys)
+            return eval(connection, READ, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE), keys)
                     .toCompletableFuture();
         }
         Map<Integer, List<Integer>> bySlot = bySlot(keys);
@@ -281,9 +281,13 @@ public class Ledger {
      * arguments (a key and a few fields per event) are encoded into one array ({@link EncodedArgs}).
      */
     @SuppressWarnings("unchecked")
-    private <T> RedisFuture<T> eval(
-            byte[] script, CommandOutput<byte[], byte[], T> output, byte[][] keys, byte[]... args) {
-        return nativeConnection().dispatch(CommandType.EVAL, output, EncodedArgs.script(script, keys, args));
+    private static <T> RedisFuture<T> eval(
+            RedisClusterAsyncCommands<byte[], byte[]> connection,
+            byte[] script,
+            CommandOutput<byte[], byte[], T> output,
+            byte[][] keys,
+            byte[]... args) {
+        return connection.dispatch(CommandType.EVAL, output, EncodedArgs.script(script, keys, args));
     }
 
     /** Waits for the answer, at most the configured timeout. */
@@ -344,7 +348,7 @@ public class Ledger {
                 writes.add(
                         cluster != null // routed by its first key
                                 ? cluster.eval(WRITE, ScriptOutputType.INTEGER, keys, values)
-                                : eval(WRITE, new IntegerOutput<>(ByteArrayCodec.INSTANCE), keys, values));
+                                : eval(connection, WRITE, new IntegerOutput<>(ByteArrayCodec.INSTANCE), keys, values));
             }
             for (RedisFuture<Long> write : writes) {
                 await(write);
