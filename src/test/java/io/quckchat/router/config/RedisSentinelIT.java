@@ -35,6 +35,19 @@ class RedisSentinelIT {
     @Test
     void aFailoverDuringAStreamLosesNoJob() throws Exception {
         try (RedisSentinels redis = new RedisSentinels().start()) {
+            Namespace refused = Namespace.random();
+            TestBrokers.get().startGroupAtEnd(refused.groupId(), Set.copyOf(TestBrokers.TOPICS));
+            Readiness.assertRefused(
+                    "redis",
+                    "a wrong password for the sentinels",
+                    "WRONGPASS invalid username-password pair",
+                    "not-the-sentinels-0123",
+                    refused,
+                    "--REDIS_SENTINEL_NODES=" + redis.sentinelNodes(),
+                    "--REDIS_SENTINEL_MASTER=" + RedisSentinels.MASTER,
+                    "--REDIS_PASSWORD=" + RedisSentinels.PASSWORD,
+                    "--REDIS_SENTINEL_PASSWORD=not-the-sentinels-0123");
+
             Namespace ns = Namespace.random();
             TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
             ConfigurableApplicationContext router = RouterApp.start(
