@@ -72,6 +72,13 @@ public class ChatEventSource implements ChatEventRoutes {
     private final BackPressure backPressure;
     private volatile State state = State.STOPPED;
     private volatile int inFlight;
+    /**
+     * Whether the partitions to pause may have changed since they were last applied (a route
+     * suspended, resumed, added or removed, a rebalance, back-pressure on or off). Most polls
+     * change nothing, and computing the sets copies the assignment each time.
+     */
+    private volatile boolean pausesChanged = true;
+
     private volatile Map<TopicPartition, Long> lag = Map.of();
     private long lagReadAt;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -99,6 +106,7 @@ public class ChatEventSource implements ChatEventRoutes {
         }
         // A fresh consumer of the topic starts unpaused (Camel suspends a route before stopping it).
         suspended.remove(route.topic());
+        pausesChanged = true;
         state = State.POLLING;
         if (thread == null) {
             thread = new Thread(this::run, "chat-events-poll");
@@ -124,6 +132,7 @@ public class ChatEventSource implements ChatEventRoutes {
             commands.add(() -> {
                 try {
                     routes.remove(route.topic(), route);
+                    pausesChanged = true;
                     offsets.drain(consumer, offsets.partitionsOf(Set.of(route.topic())));
                     if (shutdown) {
                         state = routes.isEmpty() ? State.CLOSING : State.STOPPING;
@@ -151,6 +160,7 @@ public class ChatEventSource implements ChatEventRoutes {
         } else {
             suspended.remove(topic);
         }
+        pausesChanged = true;
         wakeup();
     }
 
@@ -349,10 +359,6 @@ public class ChatEventSource implements ChatEventRoutes {
     }
 
     private void applyPauses() {
-        Set<TopicPartition> assignment = consumer.assignment();
-        if (assignment.isEmpty()) {
-            return;
-        }
         int outstanding = offsets.inFlight();
         inFlight = outstanding;
         boolean pausedBefore = backPressure.paused();
@@ -363,6 +369,16 @@ public class ChatEventSource implements ChatEventRoutes {
                             ? "{} events in flight: pausing fetch until destinations catch up"
                             : "{} events in flight: resuming fetch",
                     outstanding);
+            pausesChanged = true;
+        }
+        if (!pausesChanged) {
+            return;
+        }
+        pausesChanged = false; // before reading the state below: a change meanwhile sets it again
+        Set<TopicPartition> assignment = consumer.assignment();
+        if (assignment.isEmpty()) {
+            pausesChanged = true;
+            return;
         }
         Set<TopicPartition> pause = new HashSet<>();
         for (TopicPartition partition : assignment) {
@@ -393,6 +409,7 @@ public class ChatEventSource implements ChatEventRoutes {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            pausesChanged = true;
             if (!partitions.isEmpty()) {
                 log.info("Partitions revoked: {}", partitions);
                 offsets.drain(consumer, partitions);
@@ -401,6 +418,7 @@ public class ChatEventSource implements ChatEventRoutes {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            pausesChanged = true; // a newly assigned partition starts unpaused
             if (!partitions.isEmpty()) {
                 log.info("Partitions assigned: {}", partitions);
             }
@@ -409,6 +427,7 @@ public class ChatEventSource implements ChatEventRoutes {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            pausesChanged = true;
             log.warn("Partitions lost: {}", partitions);
             offsets.lost(partitions);
         }
