@@ -73,6 +73,8 @@ public record RouterProperties(
      *     them up
      * @param sessionTimeout how soon the group notices a replica that died without leaving (Kafka's
      *     session.timeout.ms)
+     * @param maxPollInterval longest the fan-out consumer may go without polling (Kafka's
+     *     max.poll.interval.ms): past it the consumer leaves the group and readiness is DOWN
      */
     public record Kafka(
             List<String> brokers,
@@ -101,7 +103,10 @@ public record RouterProperties(
             Duration drainTimeout,
 
             @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
-            Duration sessionTimeout) {}
+            Duration sessionTimeout,
+
+            @NotNull @DurationMin(millis = 1000, message = "must be at least 1s, got ${validatedValue}")
+            Duration maxPollInterval) {}
 
     /**
      * @param mechanism plain, scram-sha-256 or scram-sha-512; used only when a username is set

@@ -13,7 +13,8 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
 /**
- * Kafka reachable (the cluster answers within a few seconds) and the fan-out consumer running.
+ * Kafka reachable (the cluster answers within a few seconds) and the fan-out consumer running and
+ * polling (not stalled past {@code quckchat.kafka.max-poll-interval}, its loop not ended).
  * When down, names the reason ({@code kafka: Authentication failed ... SASL mechanism SCRAM-SHA-256},
  * a certificate or a timeout), in the details and once in the log each time it changes.
  */
@@ -47,6 +48,13 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Aut
             }
             builder.down()
                     .withDetail("error", problem.failed("Kafka", e))
+                    .withDetail("consumerRunning", source.isRunning());
+            return;
+        }
+        String stalled = source.stalled();
+        if (stalled != null) {
+            builder.down()
+                    .withDetail("error", problem.failed("Kafka", new IllegalStateException(stalled)))
                     .withDetail("consumerRunning", source.isRunning());
             return;
         }

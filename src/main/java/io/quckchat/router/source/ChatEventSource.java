@@ -78,6 +78,8 @@ public class ChatEventSource implements ChatEventRoutes {
      * change nothing, and computing the sets copies the assignment each time.
      */
     private volatile boolean pausesChanged = true;
+    /** When the loop last returned from a poll (or found nothing to poll), for the readiness check. */
+    private volatile long polledAt = System.nanoTime();
 
     private volatile Map<TopicPartition, Long> lag = Map.of();
     private long lagReadAt;
@@ -194,6 +196,27 @@ public class ChatEventSource implements ChatEventRoutes {
         return thread != null && consumer != null;
     }
 
+    /**
+     * Why the fan-out consumer is not doing its job although routes want it to, or null: its poll
+     * loop has ended, or it has not polled for longer than {@code max.poll.interval.ms} (a route
+     * step blocks its thread; Kafka has then handed its partitions to the other replicas).
+     */
+    public String stalled() {
+        if (routes.isEmpty() || state != State.POLLING) {
+            return null;
+        }
+        if (!isRunning()) {
+            return "the fan-out poll loop has ended (see the log); restart the router";
+        }
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - polledAt);
+        long limit = settings.maxPollInterval().toMillis();
+        if (silentMillis > limit) {
+            return "the fan-out consumer has not polled for longer than quckchat.kafka.max-poll-interval ("
+                    + settings.maxPollInterval() + "): a route step is blocking its thread";
+        }
+        return null;
+    }
+
     /** Stops polling, drains and commits what it can, and leaves the group. */
     public void stop() {
         state = State.CLOSING;
@@ -234,11 +257,13 @@ public class ChatEventSource implements ChatEventRoutes {
                     }
                     resubscribeIfNeeded();
                     if (subscribed.isEmpty()) {
+                        polledAt = System.nanoTime();
                         offsets.awaitCompletion(POLL_TIMEOUT.toMillis());
                         continue;
                     }
                     applyPauses();
                     ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL_TIMEOUT);
+                    polledAt = System.nanoTime();
                     refusedBecause = null;
                     if (!records.isEmpty()) {
                         handle(records);
