@@ -1,11 +1,8 @@
 package io.quckchat.camel.bullmq;
 
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,23 +56,11 @@ public record ReplicaWait(int replicas, Duration timeout) {
         if (replicas == 0 || calls.isEmpty()) {
             return null;
         }
-        Map<String, RedisClusterAsyncCommands<byte[], byte[]>> targets = new LinkedHashMap<>();
         Object nativeConnection = connection.getNativeConnection();
-        if (nativeConnection instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster) {
-            @SuppressWarnings("unchecked")
-            var stateful = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) cluster).getStatefulConnection();
-            for (byte[][] call : calls) {
-                RedisClusterNode node = stateful.getPartitions().getPartitionBySlot(SlotHash.getSlot(call[0]));
-                if (node == null) {
-                    throw new RedisConnectionFailureException(
-                            "No Redis Cluster node serves the slot of " + new String(call[0], StandardCharsets.UTF_8));
-                }
-                String host = node.getUri().getHost();
-                int port = node.getUri().getPort();
-                targets.computeIfAbsent(
-                        host + ":" + port,
-                        address -> stateful.getConnection(host, port).async());
-            }
+        Map<String, RedisClusterAsyncCommands<byte[], byte[]>> targets = new LinkedHashMap<>();
+        Map<String, StatefulRedisConnection<byte[], byte[]>> masters = SlotMasters.of(nativeConnection, calls);
+        if (masters != null) {
+            masters.forEach((address, master) -> targets.put(address, master.async()));
         } else {
             @SuppressWarnings("unchecked")
             var master = (RedisClusterAsyncCommands<byte[], byte[]>) nativeConnection;

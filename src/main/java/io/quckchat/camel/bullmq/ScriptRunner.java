@@ -2,11 +2,9 @@ package io.quckchat.camel.bullmq;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.ValueOutput;
@@ -20,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,10 +84,6 @@ final class ScriptRunner {
 
     RedisConnectionFactory factory() {
         return factory;
-    }
-
-    ReplicaWait replicaWait() {
-        return replicaWait;
     }
 
     /** Runs one script call and returns its reply (byte[] for VALUE, List for MULTI, Long for INTEGER). */
@@ -166,24 +161,15 @@ final class ScriptRunner {
      * that failed over is still listed (a promoted replica has no scripts: Redis 7 does not
      * replicate {@code SCRIPT LOAD}).
      */
-    @SuppressWarnings("unchecked")
     private static void load(RedisConnection connection, LuaScript script, List<byte[][]> calls) {
-        if (!(connection.getNativeConnection() instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster)) {
-            connection.scriptingCommands().scriptLoad(script.source());
-            return;
-        }
-        var stateful = ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) cluster).getStatefulConnection();
-        java.util.Set<String> loaded = new java.util.HashSet<>();
+        Map<String, StatefulRedisConnection<byte[], byte[]>> masters;
         try {
-            for (byte[][] call : calls) {
-                RedisClusterNode node = stateful.getPartitions().getPartitionBySlot(SlotHash.getSlot(call[0]));
-                if (node != null && loaded.add(node.getNodeId())) {
-                    stateful.getConnection(
-                                    node.getUri().getHost(), node.getUri().getPort())
-                            .sync()
-                            .scriptLoad(script.source());
-                }
+            masters = SlotMasters.of(connection.getNativeConnection(), calls);
+            if (masters == null) {
+                connection.scriptingCommands().scriptLoad(script.source());
+                return;
             }
+            masters.values().forEach(master -> master.sync().scriptLoad(script.source()));
         } catch (RuntimeException e) {
             throw translate(e);
         }

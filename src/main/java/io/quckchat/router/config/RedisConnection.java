@@ -125,11 +125,6 @@ public class RedisConnection implements RedisConnectionDetails, LettuceClientCon
                 ",", nodes.stream().map(n -> n.host() + ":" + n.port()).toList());
     }
 
-    /** Whether the router talks to a Redis Cluster (its scripts then group keys by slot). */
-    public boolean cluster() {
-        return clusterNodes != null;
-    }
-
     @Override
     public Standalone getStandalone() {
         return Standalone.of(host, port, database, ssl);

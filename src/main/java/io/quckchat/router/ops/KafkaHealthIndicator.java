@@ -46,16 +46,12 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Aut
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            builder.down()
-                    .withDetail("error", problem.failed("Kafka", e))
-                    .withDetail("consumerRunning", source.isRunning());
+            down(builder, e);
             return;
         }
         String stalled = source.stalled();
         if (stalled != null) {
-            builder.down()
-                    .withDetail("error", problem.failed("Kafka", new IllegalStateException(stalled)))
-                    .withDetail("consumerRunning", source.isRunning());
+            down(builder, new IllegalStateException(stalled));
             return;
         }
         problem.passed("Kafka");
@@ -64,6 +60,12 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Aut
                 .withDetail("consumerRunning", source.isRunning())
                 .withDetail("topics", source.topics())
                 .withDetail("eventsInFlight", source.inFlight());
+    }
+
+    private void down(Health.Builder builder, Exception problemSeen) {
+        builder.down()
+                .withDetail("error", problem.failed("Kafka", problemSeen))
+                .withDetail("consumerRunning", source.isRunning());
     }
 
     @Override

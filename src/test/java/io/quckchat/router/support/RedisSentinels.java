@@ -127,12 +127,7 @@ public final class RedisSentinels implements AutoCloseable {
 
     /** A command on a data node, as the default user. */
     public <T> T onData(int port, Function<RedisCommands<String, String>, T> command) {
-        RedisURI uri = RedisURI.builder()
-                .withHost("127.0.0.1")
-                .withPort(port)
-                .withPassword(PASSWORD.toCharArray())
-                .withTimeout(Duration.ofSeconds(5))
-                .build();
+        RedisURI uri = local(port, PASSWORD);
         try (StatefulRedisConnection<String, String> connection = client.connect(uri)) {
             return command.apply(connection.sync());
         }
@@ -140,15 +135,19 @@ public final class RedisSentinels implements AutoCloseable {
 
     private <T> T onSentinel(
             int port, Function<io.lettuce.core.sentinel.api.sync.RedisSentinelCommands<String, String>, T> command) {
-        RedisURI uri = RedisURI.builder()
-                .withHost("127.0.0.1")
-                .withPort(port)
-                .withPassword(SENTINEL_PASSWORD.toCharArray())
-                .withTimeout(Duration.ofSeconds(5))
-                .build();
+        RedisURI uri = local(port, SENTINEL_PASSWORD);
         try (var connection = client.connectSentinel(uri)) {
             return command.apply(connection.sync());
         }
+    }
+
+    private static RedisURI local(int port, String password) {
+        return RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(port)
+                .withPassword(password.toCharArray())
+                .withTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
