@@ -53,6 +53,12 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
         submit(DeadLetter.of(failed, this, whenDone));
     }
 
+    /** Writes the dead letter of a leg the dispatcher could not hand to its lane (stage {@code DISPATCH}). */
+    @Override
+    public void notHandedOver(Leg failed, Class<?> failedBy, Consumer<Leg> whenDone) {
+        submit(DeadLetter.of(failed, DeadLetter.STAGE_DISPATCH, failedBy, this, whenDone));
+    }
+
     /** Replaces the legs of an event the route could not handle by its dead letter. */
     @Override
     public void reject(ChatEvent event, Throwable cause, Class<?> rejectedBy) {
@@ -142,7 +148,7 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
         put(headers, DeadLetterHeaders.OFFSET, String.valueOf(event.offset()));
         put(headers, DeadLetterHeaders.CONNECTOR_NAME, "quckchat-router");
         put(headers, DeadLetterHeaders.TASK_ID, String.valueOf(event.routeId()));
-        put(headers, DeadLetterHeaders.STAGE, DeadLetter.WHOLE_EVENT.equals(letter.failedLeg()) ? "EVENT" : "LEG");
+        put(headers, DeadLetterHeaders.STAGE, letter.stage());
         put(headers, DeadLetterHeaders.CLASS_NAME, letter.failedBy());
         put(headers, DeadLetterHeaders.EXCEPTION_CLASS, letter.errorClass());
         put(headers, DeadLetterHeaders.EXCEPTION_MESSAGE, letter.errorMessage());

@@ -11,4 +11,10 @@ public interface DeadLetterSink {
      * it is written, or dropped (its partition moved to another consumer).
      */
     void deadLetter(Leg failed, Consumer<Leg> whenDone);
+
+    /**
+     * Writes the dead letter of {@code failed}, which could not be handed to its lane ({@link
+     * Leg#lastError()} says why); {@code failedBy} is what tried. {@code whenDone} as above.
+     */
+    void notHandedOver(Leg failed, Class<?> failedBy, Consumer<Leg> whenDone);
 }

@@ -47,8 +47,8 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(Ledger ledger, ObjectProvider<DeliveryObserver> observer) {
-        return new Dispatcher(ledger, observer.getIfAvailable(() -> DeliveryObserver.NONE));
+    Dispatcher dispatcher(Ledger ledger, ObjectProvider<DeliveryObserver> observer, DeadLetterSink deadLetters) {
+        return new Dispatcher(ledger, observer.getIfAvailable(() -> DeliveryObserver.NONE), deadLetters);
     }
 
     /** Reconnect to Redis at least every 5 s after an outage (Lettuce's default backs off to 30 s). */

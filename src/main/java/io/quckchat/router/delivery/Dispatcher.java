@@ -2,6 +2,7 @@ package io.quckchat.router.delivery;
 
 import io.quckchat.router.event.ChatEvent;
 import io.quckchat.router.event.Leg;
+import io.quckchat.router.event.LogContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands the legs of routed events to their lanes, skipping those the ledger has as done, and
- * records each leg in the ledger once it is delivered or dead-lettered.
+ * records each leg in the ledger once it is delivered or dead-lettered. A leg that cannot be handed
+ * over (its lane throws: a bug, not a broker's answer) is dead-lettered with stage {@code
+ * DISPATCH}, so that its event still completes and its partition keeps committing.
  */
 public class Dispatcher {
 
@@ -20,12 +23,14 @@ public class Dispatcher {
 
     private final Ledger ledger;
     private final DeliveryObserver observer;
+    private final DeadLetterSink deadLetters;
     /** The dispatch of the latest poll; the next one runs after it. */
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
-    public Dispatcher(Ledger ledger, DeliveryObserver observer) {
+    public Dispatcher(Ledger ledger, DeliveryObserver observer, DeadLetterSink deadLetters) {
         this.ledger = ledger;
         this.observer = observer;
+        this.deadLetters = deadLetters;
     }
 
     /** Starts the ledger read of these events (see {@link Ledger#read}), to route them meanwhile. */
@@ -54,17 +59,16 @@ public class Dispatcher {
 
     private void deliver(List<ChatEvent> events, Map<String, Set<String>> done, Consumer<ChatEvent> onComplete) {
         for (ChatEvent event : events) {
-            try {
-                deliver(event, done.getOrDefault(event.id(), Set.of()), onComplete);
-            } catch (RuntimeException e) {
-                // a bug, not a destination problem: say which event, and go on with the others
-                log.error("Cannot hand the legs of {} to their lanes", event.describe(), e);
-            }
+            deliver(event, done.getOrDefault(event.id(), Set.of()), onComplete);
         }
     }
 
     private void deliver(ChatEvent event, Set<String> skip, Consumer<ChatEvent> onComplete) {
-        observer.received(event);
+        try {
+            observer.received(event);
+        } catch (RuntimeException e) {
+            log.error("Metrics failed on {}; delivering it anyway", event.describe(), e);
+        }
         List<Leg> legs = event.legs();
         for (Leg leg : legs) {
             leg.onResolved(this::record);
@@ -75,19 +79,48 @@ public class Dispatcher {
         });
         Set<String> redrive = event.redriveLegs();
         for (Leg leg : legs) {
-            if (redrive != null) {
-                // a redrive says exactly which legs to deliver, whatever the ledger remembers
-                if (redrive.contains("*") || redrive.contains(leg.name())) {
-                    leg.destination().submit(leg);
-                } else {
-                    leg.resolve(Leg.Outcome.SKIPPED);
-                }
-            } else if (skip.contains(leg.name())) {
-                leg.resolve(Leg.Outcome.SKIPPED);
-            } else {
-                leg.destination().submit(leg);
+            try {
+                handOver(leg, redrive, skip);
+            } catch (RuntimeException e) {
+                notHandedOver(leg, e);
             }
         }
+    }
+
+    private static void handOver(Leg leg, Set<String> redrive, Set<String> skip) {
+        if (redrive != null) {
+            // a redrive says exactly which legs to deliver, whatever the ledger remembers
+            if (redrive.contains("*") || redrive.contains(leg.name())) {
+                leg.destination().submit(leg);
+            } else {
+                leg.resolve(Leg.Outcome.SKIPPED);
+            }
+        } else if (skip.contains(leg.name())) {
+            leg.resolve(Leg.Outcome.SKIPPED);
+        } else {
+            leg.destination().submit(leg);
+        }
+    }
+
+    /** A bug, not a destination problem: say which leg and where, and dead-letter it so that its event completes. */
+    private void notHandedOver(Leg leg, RuntimeException cause) {
+        try (LogContext ignored = LogContext.of(leg)) {
+            log.error(
+                    "Cannot hand {} to {}; dead-lettering it (stage DISPATCH)",
+                    leg.describe(),
+                    leg.destination().name(),
+                    cause);
+        }
+        if (leg.isResolved()) {
+            return; // it failed after its outcome was set: nothing is left to deliver
+        }
+        leg.failed(cause);
+        observer.failed(leg, cause, false);
+        deadLetters.notHandedOver(
+                leg,
+                Dispatcher.class,
+                letter -> leg.resolve(
+                        letter.outcome() == Leg.Outcome.DROPPED ? Leg.Outcome.DROPPED : Leg.Outcome.DEAD_LETTERED));
     }
 
     private void record(Leg leg) {

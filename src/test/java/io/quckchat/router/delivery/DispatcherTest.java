@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -34,17 +35,38 @@ class DispatcherTest {
     };
 
     private final List<String> observed = new CopyOnWriteArrayList<>();
-    private final Dispatcher dispatcher = new Dispatcher(ledger, new DeliveryObserver() {
+    /** Dead letters of legs the dispatcher could not hand over: "event/leg by class: error". */
+    private final List<String> notHandedOver = new CopyOnWriteArrayList<>();
+
+    private final Map<Leg, Consumer<Leg>> deadLetterWritten = new ConcurrentHashMap<>();
+    private final DeadLetterSink deadLetters = new DeadLetterSink() {
         @Override
-        public void received(ChatEvent event) {
-            observed.add("received " + event.id());
+        public void deadLetter(Leg failed, Consumer<Leg> whenDone) {
+            throw new AssertionError("only lanes dead-letter legs their destination refused");
         }
 
         @Override
-        public void completed(ChatEvent event) {
-            observed.add("completed " + event.id());
+        public void notHandedOver(Leg failed, Class<?> failedBy, Consumer<Leg> whenDone) {
+            notHandedOver.add(failed.event().id() + "/" + failed.name() + " by " + failedBy.getSimpleName() + ": "
+                    + failed.lastError().getMessage());
+            deadLetterWritten.put(failed, whenDone);
         }
-    });
+    };
+
+    private final Dispatcher dispatcher = new Dispatcher(
+            ledger,
+            new DeliveryObserver() {
+                @Override
+                public void received(ChatEvent event) {
+                    observed.add("received " + event.id());
+                }
+
+                @Override
+                public void completed(ChatEvent event) {
+                    observed.add("completed " + event.id());
+                }
+            },
+            deadLetters);
 
     private final RecordingDestination rabbit = new RecordingDestination("rabbit");
     private final RecordingDestination bull = new RecordingDestination("bull");
@@ -157,6 +179,29 @@ class DispatcherTest {
         assertThat(bull.submitted).containsExactly(leg(first, BULL), leg(second, BULL));
     }
 
+    @Test
+    void aLegItsLaneThrowsOnIsDeadLetteredAtStageDispatchAndTheOthersGoOn() {
+        ChatEvent broken = event("evt-1", 0, null);
+        ChatEvent next = event("evt-2", 1, null);
+        rabbit.throwFor = "evt-1";
+
+        dispatcher.dispatch(List.of(broken, next), answered(Map.of()), completed::add);
+
+        assertThat(notHandedOver).containsExactly("evt-1/" + RABBIT + " by Dispatcher: injected bug in rabbit");
+        assertThat(bull.submitted).as("the event's other leg").containsExactly(leg(broken, BULL), leg(next, BULL));
+        assertThat(rabbit.submitted).as("the next event's leg").containsExactly(leg(next, RABBIT));
+
+        leg(broken, BULL).resolve(Leg.Outcome.DELIVERED);
+        assertThat(completed).as("not before its dead letter is written").isEmpty();
+        Leg letter = new Leg(broken, rabbit, "dead-letter:" + RABBIT, broken.value(), null, POLICY);
+        letter.resolve(Leg.Outcome.DELIVERED);
+        deadLetterWritten.get(leg(broken, RABBIT)).accept(letter);
+
+        assertThat(completed).containsExactly(broken);
+        assertThat(leg(broken, RABBIT).outcome()).isEqualTo(Leg.Outcome.DEAD_LETTERED);
+        assertThat(recorded).contains("evt-1/" + RABBIT + "=DEAD_LETTERED", "evt-1/" + BULL + "=DELIVERED");
+    }
+
     private Ledger.Read answered(Map<String, Set<String>> done) {
         return ledger.given(CompletableFuture.completedFuture(done));
     }
@@ -187,6 +232,8 @@ class DispatcherTest {
     private static final class RecordingDestination implements Leg.Destination {
         private final String name;
         final List<Leg> submitted = new CopyOnWriteArrayList<>();
+        /** The event id whose legs this destination throws on, as a bug would. */
+        volatile String throwFor;
 
         RecordingDestination(String name) {
             this.name = name;
@@ -199,6 +246,9 @@ class DispatcherTest {
 
         @Override
         public void submit(Leg leg) {
+            if (leg.event().id().equals(throwFor)) {
+                throw new IllegalStateException("injected bug in " + name);
+            }
             submitted.add(leg);
         }
     }

@@ -383,6 +383,11 @@ class LaneTest {
         }
 
         @Override
+        public void notHandedOver(Leg failed, Class<?> failedBy, java.util.function.Consumer<Leg> whenDone) {
+            submit(DeadLetter.of(failed, DeadLetter.STAGE_DISPATCH, failedBy, this, whenDone));
+        }
+
+        @Override
         protected void send(List<Leg> batch) throws IOException {
             Function<Leg, Answer> current = script; // once per batch: the test may switch it meanwhile
             batches.add(List.copyOf(batch));
