@@ -70,11 +70,17 @@ public final class KafkaProbe implements AutoCloseable {
      * time.
      */
     public CompletableFuture<Void> streamMessages(String prefix, int count, int keys, int batch, Duration pause) {
+        return streamMessages("message.sent", prefix, count, keys, batch, pause);
+    }
+
+    /** As {@link #streamMessages(String, int, int, int, Duration)}, to another topic. */
+    public CompletableFuture<Void> streamMessages(
+            String topic, String prefix, int count, int keys, int batch, Duration pause) {
         return CompletableFuture.runAsync(() -> {
             for (int i = 0; i < count; i++) {
                 String key = "c-" + (i % keys);
                 sendAsync(
-                        "message.sent",
+                        topic,
                         key,
                         "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key + "\",\"senderId\":\"u1\"}",
                         prefix + "-" + i);

@@ -87,6 +87,23 @@ public final class RouterProcess implements AutoCloseable {
         return process.waitFor();
     }
 
+    /**
+     * Legs this process has delivered so far, from its own metrics ({@code quckchat_legs_total} with
+     * outcome delivered); the process must run with {@code --ADMIN_PASSWORD=}{@link Http#ADMIN_PASSWORD}.
+     */
+    public long deliveredLegs() throws IOException, InterruptedException {
+        HttpResponse<String> metrics = new Http(port).get("/actuator/prometheus", Http.admin());
+        if (metrics.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "Router " + name + " answered " + metrics.statusCode() + " for its metrics");
+        }
+        return Math.round(metrics.body()
+                .lines()
+                .filter(line -> line.startsWith("quckchat_legs_total{") && line.contains("outcome=\"delivered\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum());
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

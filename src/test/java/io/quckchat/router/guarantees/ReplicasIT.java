@@ -1,0 +1,287 @@
+package io.quckchat.router.guarantees;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Delivery;
+import io.quckchat.router.support.Deliveries;
+import io.quckchat.router.support.Http;
+import io.quckchat.router.support.KafkaProbe;
+import io.quckchat.router.support.Namespace;
+import io.quckchat.router.support.RabbitMqProbe;
+import io.quckchat.router.support.RouterProcess;
+import io.quckchat.router.support.TestBrokers;
+import io.quckchat.router.support.TestReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Routers as separate processes in one consumer group, sharing a topic of 6 partitions while
+ * events stream in (docs/guarantees.md): replicas join, leave gracefully, restart one by one and
+ * die with {@code kill -9}. Every leg arrives, no key's order breaks, and duplicates are what the
+ * guarantees say: none from a graceful stop, at most the legs in flight on a killed replica.
+ */
+class ReplicasIT {
+
+    private static final String TOPIC = "replicas.test";
+    private static final int PARTITIONS = 6;
+    private static final int KEYS = 100;
+    private static final String[] QUEUES = {"notifications", "analytics"};
+    /** Events in flight per replica (lower than the default 5,000 so that the bound below says something). */
+    private static final int MAX_IN_FLIGHT = 1000;
+    /** Kafka's max.poll.records (the router keeps the default): back-pressure is checked once per poll. */
+    private static final int MAX_POLL_RECORDS = 500;
+
+    @TempDir
+    static Path routes;
+
+    private Namespace ns;
+    private RabbitMqProbe rabbit;
+    private KafkaProbe kafka;
+    private final List<RouterProcess> replicas = new ArrayList<>();
+
+    @BeforeAll
+    static void topicAndRoute() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        Files.writeString(routes.resolve("replicas.camel.yaml"), """
+                - route:
+                    id: replicas
+                    routeConfigurationId: fanout
+                    from:
+                      uri: chat-events:%s
+                      steps:
+                        - to:
+                            uri: rabbitmq-sink:notifications
+                        - to:
+                            uri: rabbitmq-sink:analytics
+                """.formatted(TOPIC));
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ns = Namespace.random();
+        TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.of(TOPIC));
+        rabbit = new RabbitMqProbe(ns);
+        kafka = new KafkaProbe();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (RouterProcess replica : replicas) {
+            replica.close();
+        }
+        rabbit.cleanUp(QUEUES);
+        rabbit.close();
+        kafka.close();
+    }
+
+    /**
+     * 20,000 events while B and C join A, A leaves gracefully and B is killed: C ends with every
+     * partition. Each replica owned partitions and delivered legs; the duplicates stay within the
+     * legs B could have held uncommitted.
+     */
+    @Test
+    void replicasJoinLeaveAndDieWhileEventsStream() throws Exception {
+        int events = 20_000;
+        RouterProcess a = replica("a");
+        listen();
+        // about 50 s of events: they flow through two joins, a leave and a kill
+        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(600));
+
+        awaitDelivered(1_000);
+        RouterProcess b = replica("b");
+        RouterProcess c = replica("c");
+        Map<String, Integer> owned = awaitEveryMemberOwnsPartitions(3);
+        long deliveredByA = a.deliveredLegs();
+
+        assertThat(a.stop()).as("A's exit code after SIGTERM").isIn(0, 143);
+        int beforeKill = awaitDelivered(delivered() + 1_000);
+        long deliveredByB = b.deliveredLegs();
+        b.kill();
+
+        producing.get(180, TimeUnit.SECONDS);
+        awaitAll(events, Duration.ofSeconds(180));
+        long deliveredByC = c.deliveredLegs();
+
+        int duplicates = duplicates();
+        int bound = (MAX_IN_FLIGHT + MAX_POLL_RECORDS) * QUEUES.length;
+        TestReport.line(
+                "ReplicasIT join/leave/kill: events=%d legs=%d partitions=%d partitions per member with 3 members=%s"
+                        + " legs delivered by A=%d B=%d (until killed, %d events delivered by then) C=%d"
+                        + " duplicate tasks=%d (bound %d: B's events in flight)",
+                events,
+                events * QUEUES.length,
+                PARTITIONS,
+                owned.values(),
+                deliveredByA,
+                deliveredByB,
+                beforeKill,
+                deliveredByC,
+                duplicates,
+                bound);
+        assertThat(beforeKill).as("B was killed mid-stream").isLessThan(events);
+        assertThat(owned.values()).as("partitions per member").containsOnly(PARTITIONS / 3);
+        assertThat(deliveredByA).as("legs delivered by A").isPositive();
+        assertThat(deliveredByB).as("legs delivered by B").isPositive();
+        assertThat(deliveredByC).as("legs delivered by C").isPositive();
+        assertThat(duplicates)
+                .as("duplicate tasks: at most the tasks of the events B held uncommitted")
+                .isLessThanOrEqualTo(bound);
+    }
+
+    /** Two replicas, each stopped and started again in turn while events stream: every leg exactly once. */
+    @Test
+    void aRollingRestartDeliversEveryLegExactlyOnce() throws Exception {
+        int events = 10_000;
+        RouterProcess a = replica("a");
+        RouterProcess b = replica("b");
+        listen();
+        // about 30 s of events: they flow through both restarts
+        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(750));
+
+        awaitDelivered(1_000);
+        assertThat(a.stop()).as("A's exit code after SIGTERM").isIn(0, 143);
+        replica("a2");
+        int afterFirst = awaitDelivered(delivered() + 1_000);
+        assertThat(b.stop()).as("B's exit code after SIGTERM").isIn(0, 143);
+        replica("b2");
+
+        producing.get(180, TimeUnit.SECONDS);
+        awaitAll(events, Duration.ofSeconds(180));
+        int duplicates = duplicates();
+        TestReport.line(
+                "ReplicasIT rolling restart: events=%d legs=%d, 2 replicas restarted in turn (%d events delivered"
+                        + " after the first restart), duplicate tasks=%d",
+                events, events * QUEUES.length, afterFirst, duplicates);
+        assertThat(afterFirst).as("the second restart happened mid-stream").isLessThan(events);
+        assertThat(duplicates).as("graceful stops deliver nothing twice").isZero();
+    }
+
+    private RouterProcess replica(String name) throws Exception {
+        RouterProcess replica = new RouterProcess(
+                ns,
+                name,
+                "--QUCKCHAT_ROUTES_DIR=" + routes,
+                "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD,
+                "--quckchat.kafka.max-in-flight=" + MAX_IN_FLIGHT,
+                "--quckchat.kafka.session-timeout=6s");
+        replicas.add(replica);
+        return replica.start();
+    }
+
+    private void listen() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
+        rabbit.listen(QUEUES);
+    }
+
+    /** Paced: 250 events per flush, then {@code pause}, so that the stream lasts through the membership changes. */
+    private CompletableFuture<Void> produce(int events, Duration pause) {
+        return kafka.streamMessages(TOPIC, ns.id(), events, KEYS, 250, pause);
+    }
+
+    /** Events whose analytics task arrived. */
+    private int delivered() {
+        return Deliveries.distinctIds(rabbit.messages("analytics")).size();
+    }
+
+    private int awaitDelivered(int atLeast) {
+        return await("at least " + atLeast + " events delivered")
+                .atMost(Duration.ofSeconds(120))
+                .until(this::delivered, n -> n >= atLeast);
+    }
+
+    /** Waits until the group has {@code members} members with partitions; returns partitions per member. */
+    private Map<String, Integer> awaitEveryMemberOwnsPartitions(int members) throws Exception {
+        try (Admin admin = admin()) {
+            return await(members + " members, each owning partitions of " + TOPIC)
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> {
+                                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(ns.groupId()))
+                                        .all()
+                                        .get(10, TimeUnit.SECONDS)
+                                        .get(ns.groupId());
+                                Map<String, Integer> owned = new LinkedHashMap<>();
+                                for (MemberDescription member : group.members()) {
+                                    owned.put(member.consumerId(), (int) member.assignment().topicPartitions().stream()
+                                            .filter(p -> p.topic().equals(TOPIC))
+                                            .count());
+                                }
+                                return owned;
+                            },
+                            owned -> owned.size() == members
+                                    && owned.values().stream()
+                                                    .mapToInt(Integer::intValue)
+                                                    .sum()
+                                            == PARTITIONS
+                                    && owned.values().stream().allMatch(n -> n > 0));
+        }
+    }
+
+    private void awaitAll(int events, Duration timeout) {
+        await("every leg of every event")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    for (String queue : QUEUES) {
+                        assertThat(Deliveries.distinctIds(rabbit.messages(queue)))
+                                .as(queue)
+                                .hasSize(events);
+                    }
+                });
+        for (String queue : QUEUES) {
+            Set<String> expected = IntStream.range(0, events)
+                    .mapToObj(i -> ns.id() + "-" + i + "." + queue)
+                    .collect(Collectors.toSet());
+            List<Delivery> arrived = rabbit.messages(queue);
+            assertThat(Deliveries.distinctIds(arrived)).as(queue).isEqualTo(expected);
+            List<String> inArrivalOrder =
+                    arrived.stream().map(d -> d.getProperties().getMessageId()).toList();
+            assertThat(Deliveries.outOfOrder(inArrivalOrder, ns.id(), KEYS))
+                    .as("events of a key that arrived before an earlier one, on " + queue)
+                    .isZero();
+        }
+    }
+
+    private int duplicates() {
+        int duplicates = 0;
+        for (String queue : QUEUES) {
+            duplicates += Deliveries.duplicates(rabbit.messages(queue));
+        }
+        return duplicates;
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.get().kafkaBootstrap()));
+    }
+}
