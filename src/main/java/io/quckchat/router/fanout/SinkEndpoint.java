@@ -3,6 +3,7 @@ package io.quckchat.router.fanout;
 import io.quckchat.router.event.ChatEvent;
 import io.quckchat.router.event.Leg;
 import io.quckchat.router.event.RetryPolicy;
+import java.time.Duration;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
@@ -27,6 +28,28 @@ public abstract class SinkEndpoint extends DefaultEndpoint {
                     + " is delivered byte for byte.")
     private String payload;
 
+    @UriParam(
+            label = "delivery",
+            description = "Attempts to deliver this leg when its destination refuses it (unroutable publish,"
+                    + " refused job), the first one included, before it is dead-lettered. Default: the route"
+                    + " configuration's, quckchat.delivery.attempts (5). A destination that is away is retried"
+                    + " without limit whatever this says.")
+    private Integer deliveryAttempts;
+
+    @UriParam(
+            label = "delivery",
+            javaType = "java.time.Duration",
+            description = "Wait before this leg's second attempt after a refusal (e.g. 500ms, 2s); it doubles"
+                    + " per attempt up to deliveryMaxBackoff. Default: quckchat.delivery.initial-backoff (1s).")
+    private Duration deliveryInitialBackoff;
+
+    @UriParam(
+            label = "delivery",
+            javaType = "java.time.Duration",
+            description = "Longest wait between this leg's attempts (e.g. 30s). Default:"
+                    + " quckchat.delivery.max-backoff (30s).")
+    private Duration deliveryMaxBackoff;
+
     private Expression mapping;
 
     protected SinkEndpoint(String uri, Component component) {
@@ -41,13 +64,77 @@ public abstract class SinkEndpoint extends DefaultEndpoint {
         this.payload = payload;
     }
 
+    public Integer getDeliveryAttempts() {
+        return deliveryAttempts;
+    }
+
+    public void setDeliveryAttempts(Integer deliveryAttempts) {
+        this.deliveryAttempts = deliveryAttempts;
+    }
+
+    public Duration getDeliveryInitialBackoff() {
+        return deliveryInitialBackoff;
+    }
+
+    public void setDeliveryInitialBackoff(Duration deliveryInitialBackoff) {
+        this.deliveryInitialBackoff = deliveryInitialBackoff;
+    }
+
+    public Duration getDeliveryMaxBackoff() {
+        return deliveryMaxBackoff;
+    }
+
+    public void setDeliveryMaxBackoff(Duration deliveryMaxBackoff) {
+        this.deliveryMaxBackoff = deliveryMaxBackoff;
+    }
+
     @Override
     protected void doInit() throws Exception {
         super.doInit();
+        checkDeliveryPolicy();
         if (payload != null && !payload.isBlank()) {
             mapping = getCamelContext().resolveLanguage("jq").createExpression(payload);
             mapping.init(getCamelContext());
         }
+    }
+
+    /** The options that override the route configuration's retry policy must make a policy on their own. */
+    private void checkDeliveryPolicy() {
+        String uri = getEndpointUri();
+        if (deliveryAttempts != null && deliveryAttempts < 1) {
+            throw new IllegalArgumentException("deliveryAttempts of " + uri
+                    + " must be at least 1 (the first attempt counts), got " + deliveryAttempts);
+        }
+        for (Duration backoff : new Duration[] {deliveryInitialBackoff, deliveryMaxBackoff}) {
+            if (backoff != null && (backoff.isNegative() || backoff.isZero())) {
+                throw new IllegalArgumentException("deliveryInitialBackoff and deliveryMaxBackoff of " + uri
+                        + " must be positive, got " + backoff);
+            }
+        }
+        if (deliveryInitialBackoff != null
+                && deliveryMaxBackoff != null
+                && deliveryMaxBackoff.compareTo(deliveryInitialBackoff) < 0) {
+            throw new IllegalArgumentException("deliveryMaxBackoff of " + uri + " (" + deliveryMaxBackoff
+                    + ") is shorter than its deliveryInitialBackoff (" + deliveryInitialBackoff + ")");
+        }
+    }
+
+    /**
+     * The retry policy of this endpoint's legs: the route configuration's ({@code fallback} when it
+     * has none), with what this endpoint's delivery options override. A maximum shorter than an
+     * inherited initial backoff is raised to it.
+     */
+    RetryPolicy policy(RetryPolicy fallback) {
+        if (deliveryAttempts == null && deliveryInitialBackoff == null && deliveryMaxBackoff == null) {
+            return fallback;
+        }
+        int attempts = deliveryAttempts != null ? deliveryAttempts : fallback.attempts();
+        Duration initial = deliveryInitialBackoff != null ? deliveryInitialBackoff : fallback.initialBackoff();
+        Duration max = deliveryMaxBackoff != null ? deliveryMaxBackoff : fallback.maxBackoff();
+        if (max.compareTo(initial) < 0) {
+            max = initial;
+        }
+        return new RetryPolicy(attempts, initial, max, fallback.multiplier(), fallback.jitter());
     }
 
     /** The leg for this exchange; {@code index} is the split index or null. */
@@ -65,8 +152,8 @@ public abstract class SinkEndpoint extends DefaultEndpoint {
                 byte[] body = mapping == null
                         ? Sinks.payload(exchange, event)
                         : Sinks.json(event, mapping.evaluate(exchange, Object.class));
-                event.addLeg(
-                        leg(exchange, event, Sinks.index(exchange), body, Sinks.policy(exchange, defaultPolicy())));
+                RetryPolicy policy = policy(Sinks.policy(exchange, defaultPolicy()));
+                event.addLeg(leg(exchange, event, Sinks.index(exchange), body, policy));
             }
         };
     }

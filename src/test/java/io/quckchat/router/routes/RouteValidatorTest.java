@@ -36,6 +36,16 @@ class RouteValidatorTest {
                 .anySatisfy(p -> assertThat(p)
                         .contains("message-reaction.camel.yaml: fan-out route message-reaction sends to"
                                 + " kafka:${header.target} itself"))
+                .anySatisfy(p -> assertThat(p)
+                        .contains("call-ended.camel.yaml")
+                        .contains(
+                                "deliveryAttempts of rabbitmq-sink://analytics?deliveryAttempts=0 must be at least 1"))
+                .anySatisfy(p -> assertThat(p)
+                        .contains("call-initiated.camel.yaml")
+                        .contains("deliveryMaxBackoff of bullmq-sink://push")
+                        .contains("(PT1S) is shorter than its deliveryInitialBackoff (PT5S)"))
+                .anySatisfy(p ->
+                        assertThat(p).contains("notification-send.camel.yaml").contains("soon"))
                 .noneSatisfy(p -> assertThat(p).contains("sends to rabbitmq-sink"))
                 .noneSatisfy(p -> assertThat(p).contains("sends to log"));
     }
