@@ -270,7 +270,9 @@ public class QueueDashboard {
     }
 
     public List<DeadLetters.Outcome> redrive(String id, DeadLetters.Scope scope) {
-        return deadLetters.redrive(List.of(id), scope == null ? DeadLetters.Scope.LEG : scope, false, false);
+        return deadLetters
+                .redrive(List.of(id), scope == null ? DeadLetters.Scope.LEG : scope, false, false)
+                .outcomes();
     }
 
     /** The Camel routes with their status and exchange counts (null counts when JMX is off). */

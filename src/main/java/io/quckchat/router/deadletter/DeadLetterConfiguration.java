@@ -16,7 +16,11 @@ class DeadLetterConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    DeadLetters deadLetters(KafkaClients clients, StringRedisTemplate redis, RouterProperties properties) {
-        return new DeadLetters(clients, redis, properties.delivery().ledgerPrefix());
+    DeadLetters deadLetters(
+            KafkaClients clients, StringRedisTemplate redis, RouterProperties properties, DeadLetterLane lane) {
+        DeadLetters deadLetters =
+                new DeadLetters(clients, redis, properties.delivery().ledgerPrefix());
+        lane.onTopic(deadLetters::topicSeen);
+        return deadLetters;
     }
 }

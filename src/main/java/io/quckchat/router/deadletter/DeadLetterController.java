@@ -30,7 +30,11 @@ class DeadLetterController {
         this.deadLetters = deadLetters;
     }
 
-    record Page(int page, int size, int total, List<DeadLetterView> items) {}
+    /**
+     * @param indexBehind dead letters on the topics that the index does not hold yet (it reads them
+     *     when the router starts): while above 0, the list and its total are incomplete
+     */
+    record Page(int page, int size, int total, long indexBehind, List<DeadLetterView> items) {}
 
     /**
      * @param letters ids to redrive; or
@@ -45,7 +49,13 @@ class DeadLetterController {
         }
     }
 
-    record RedriveResult(boolean dryRun, String scope, int count, List<DeadLetters.Outcome> outcomes) {}
+    /**
+     * @param count letters in all
+     * @param counts letters by action
+     * @param outcomes the first 1,000 of them one by one
+     */
+    record RedriveResult(
+            boolean dryRun, String scope, int count, Map<String, Integer> counts, List<DeadLetters.Outcome> outcomes) {}
 
     @GetMapping
     Page list(
@@ -62,7 +72,8 @@ class DeadLetterController {
             throw new IllegalArgumentException("page must be >= 0 and size 1..500");
         }
         DeadLetterQuery query = new DeadLetterQuery(topic, eventId, leg, errorClass, from, to, redriven);
-        return new Page(page, size, deadLetters.count(query), deadLetters.list(query, page, size));
+        return new Page(
+                page, size, deadLetters.count(query), deadLetters.indexBehind(), deadLetters.list(query, page, size));
     }
 
     @GetMapping("/{topic}/{partition}/{offset}")
@@ -76,19 +87,22 @@ class DeadLetterController {
         DeadLetters.Scope scope = request.scope() == null ? DeadLetters.Scope.LEG : request.scope();
         boolean dryRun = Boolean.TRUE.equals(request.dryRun());
         boolean force = Boolean.TRUE.equals(request.force());
-        List<String> ids;
+        DeadLetters.Redrive done;
         if (request.letters() != null && !request.letters().isEmpty()) {
-            ids = request.letters();
+            done = deadLetters.redrive(request.letters(), scope, dryRun, force);
         } else if (request.filter() != null) {
-            ids = deadLetters.ids(request.filter().query(force ? null : false));
+            done = deadLetters.redrive(request.filter().query(force ? null : false), scope, dryRun, force);
         } else if (Boolean.TRUE.equals(request.all())) {
-            ids = deadLetters.ids(new DeadLetterQuery(null, null, null, null, null, null, force ? null : false));
+            done = deadLetters.redrive(
+                    new DeadLetterQuery(null, null, null, null, null, null, force ? null : false),
+                    scope,
+                    dryRun,
+                    force);
         } else {
             throw new IllegalArgumentException(
                     "Say which letters: \"letters\": [ids], \"filter\": {...} or \"all\": true");
         }
-        List<DeadLetters.Outcome> outcomes = deadLetters.redrive(ids, scope, dryRun, force);
-        return new RedriveResult(dryRun, scope.name().toLowerCase(), outcomes.size(), outcomes);
+        return new RedriveResult(dryRun, scope.name().toLowerCase(), done.count(), done.counts(), done.outcomes());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -40,11 +40,17 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
     private final RetryPolicy policy;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private volatile Producer<byte[], byte[]> producer;
+    /** Told of each dead-letter topic the lane writes to, once: the index follows it at once. */
+    private volatile Consumer<String> topicListener = topic -> {};
 
     public DeadLetterLane(KafkaClients clients, RetryPolicy outagePolicy) {
         super("dead-letter", outagePolicy, 1000, 200);
         this.clients = clients;
         this.policy = outagePolicy;
+    }
+
+    void onTopic(Consumer<String> listener) {
+        this.topicListener = listener;
     }
 
     /** Writes the dead letter of a leg a lane gave up on. */
@@ -129,6 +135,7 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
             }
         }
         knownTopics.add(topic);
+        topicListener.accept(topic);
     }
 
     /** The headers of a dead letter as the lane writes them: the original ones, then where it came from and why. */

@@ -6,23 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -37,12 +29,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * says which legs to deliver: the failed leg only, or the whole event. The router then delivers
  * exactly those. Redriven letters are marked in Redis and not redriven again.
  *
- * <p>Listing reads the dead-letter topics from the start on each call: dead letters are few, and
- * this keeps the topics the only store. Paging is over the filtered, newest-first list.
+ * <p>Which letters match a filter comes from the {@link DeadLetterIndex}; the letters themselves
+ * are read from their topics ({@link DeadLetterReader}), which stay the only store of what a letter
+ * holds. A redrive of many letters goes through them in chunks, so memory does not grow with them.
  */
 public class DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    /** Letters read, produced and marked at a time by a redrive. */
+    private static final int CHUNK = 500;
+    /** Outcomes a redrive answer lists one by one; its counts cover all of them. */
+    static final int LISTED_OUTCOMES = 1000;
 
     /** What to deliver again. */
     public enum Scope {
@@ -55,37 +52,112 @@ public class DeadLetters {
     /** What a redrive did, or would do in a dry run, for one letter. */
     public record Outcome(String id, String eventId, String action, String topic, String legs, Long offset) {}
 
+    /**
+     * What a redrive did: {@code count} letters in all, {@code counts} by action ({@code redriven},
+     * {@code would-redrive}, {@code already-redriven}, {@code not-found}), and the first {@value
+     * #LISTED_OUTCOMES} outcomes one by one.
+     */
+    public record Redrive(int count, Map<String, Integer> counts, List<Outcome> outcomes) {}
+
     private final KafkaClients clients;
     private final StringRedisTemplate redis;
     private final String marks;
+    private final String marksLog;
+    private final DeadLetterIndex index;
+    private final DeadLetterReader reader;
     private volatile KafkaProducer<byte[], byte[]> producer;
 
     public DeadLetters(KafkaClients clients, StringRedisTemplate redis, String ledgerPrefix) {
         this.clients = clients;
         this.redis = redis;
         this.marks = ledgerPrefix + ":redriven";
+        this.marksLog = ledgerPrefix + ":redriven:log";
+        this.index = new DeadLetterIndex(clients, redis, marksLog);
+        this.reader = new DeadLetterReader(clients);
+        index.start();
+    }
+
+    /** A dead-letter topic was written to (by this replica's lane): the index follows it at once. */
+    void topicSeen(String topic) {
+        index.topicSeen();
     }
 
     /** Dead letters matching the query, newest first, one page. */
     public List<DeadLetterView> list(DeadLetterQuery query, int page, int size) {
-        return find(query).stream().skip((long) page * size).limit(size).toList();
+        List<String> ids = index.find(query, (long) page * size, size);
+        Map<String, ConsumerRecord<byte[], byte[]>> records = reader.read(ids);
+        List<Object> marked = redis.opsForHash().multiGet(marks, new ArrayList<>(records.keySet()));
+        List<DeadLetterView> views = new ArrayList<>(records.size());
+        int i = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records.values()) {
+            views.add(view(record, (String) marked.get(i++)));
+        }
+        return views;
     }
 
     public int count(DeadLetterQuery query) {
-        return find(query).size();
+        return (int) Math.min(Integer.MAX_VALUE, index.count(query));
+    }
+
+    /** Dead letters written to the topics that the index does not hold yet (it reads them at start-up); -1 before it looked. */
+    public long indexBehind() {
+        return index.behind();
     }
 
     public Optional<DeadLetterView> get(String id) {
-        return find(DeadLetterQuery.ALL).stream().filter(l -> l.id().equals(id)).findFirst();
+        ConsumerRecord<byte[], byte[]> record = reader.read(List.of(id)).get(id);
+        if (record == null) {
+            return Optional.empty();
+        }
+        return Optional.of(view(record, (String) redis.opsForHash().get(marks, id)));
     }
 
     /** Redrives these letters (by id); a dry run only says what would happen. */
-    public List<Outcome> redrive(List<String> ids, Scope scope, boolean dryRun, boolean force) {
-        Map<String, ConsumerRecord<byte[], byte[]>> records =
-                readAll().stream().collect(Collectors.toMap(DeadLetters::id, r -> r, (a, b) -> a));
-        Map<Object, Object> redriven = redis.opsForHash().entries(marks);
-        List<Outcome> outcomes = new ArrayList<>();
-        for (String id : ids) {
+    public Redrive redrive(List<String> ids, Scope scope, boolean dryRun, boolean force) {
+        Tally tally = new Tally();
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            redriveChunk(ids.subList(from, Math.min(ids.size(), from + CHUNK)), scope, dryRun, force, true, tally);
+        }
+        return tally.result();
+    }
+
+    /**
+     * Redrives every letter matching the query, newest first, a chunk at a time; letters already
+     * redriven are left out (not even listed) unless {@code force}.
+     */
+    public Redrive redrive(DeadLetterQuery query, Scope scope, boolean dryRun, boolean force) {
+        Tally tally = new Tally();
+        index.forEach(query, CHUNK, ids -> redriveChunk(ids, scope, dryRun, force, false, tally));
+        return tally.result();
+    }
+
+    private static final class Tally {
+        final Map<String, Integer> counts = new java.util.TreeMap<>();
+        final List<Outcome> outcomes = new ArrayList<>();
+        int count;
+
+        void add(Outcome outcome) {
+            count++;
+            counts.merge(outcome.action(), 1, Integer::sum);
+            if (outcomes.size() < LISTED_OUTCOMES) {
+                outcomes.add(outcome);
+            }
+        }
+
+        Redrive result() {
+            return new Redrive(count, counts, outcomes);
+        }
+    }
+
+    private void redriveChunk(
+            List<String> ids, Scope scope, boolean dryRun, boolean force, boolean listSkipped, Tally tally) {
+        Map<String, ConsumerRecord<byte[], byte[]>> records = reader.read(ids);
+        List<Object> marked = redis.opsForHash().multiGet(marks, new ArrayList<>(ids));
+        List<Outcome> outcomes = new ArrayList<>(ids.size());
+        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+        List<Integer> sent = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
             ConsumerRecord<byte[], byte[]> record = records.get(id);
             if (record == null) {
                 outcomes.add(new Outcome(id, null, "not-found", null, null, null));
@@ -95,28 +167,77 @@ public class DeadLetters {
             String topic = header(record, DeadLetterHeaders.TOPIC);
             String failedLeg = header(record, DeadLetterHeaders.LEG);
             String legs = scope == Scope.EVENT || DeadLetter.WHOLE_EVENT.equals(failedLeg) ? "*" : failedLeg;
-            if (redriven.containsKey(id) && !force) {
-                outcomes.add(new Outcome(id, eventId, "already-redriven", topic, legs, null));
+            if (marked.get(i) != null && !force) {
+                if (listSkipped) {
+                    outcomes.add(new Outcome(id, eventId, "already-redriven", topic, legs, null));
+                }
                 continue;
             }
             if (dryRun) {
                 outcomes.add(new Outcome(id, eventId, "would-redrive", topic, legs, null));
                 continue;
             }
-            RecordMetadata sent = send(record, topic, eventId, legs, id);
-            redis.opsForHash().put(marks, id, Instant.now() + " " + scope.name().toLowerCase());
-            log.info("Redrove dead letter {} (event {}, legs {}) to {}@{}", id, eventId, legs, topic, sent.offset());
-            outcomes.add(new Outcome(id, eventId, "redriven", topic, legs, sent.offset()));
+            sends.add(send(record, topic, eventId, legs, id));
+            sent.add(outcomes.size());
+            outcomes.add(new Outcome(id, eventId, "redriven", topic, legs, null));
         }
-        return outcomes;
+        if (!sends.isEmpty()) {
+            String at = Instant.now().toString();
+            String mark = at + " " + scope.name().toLowerCase();
+            List<String> done = new ArrayList<>(sends.size());
+            try {
+                for (int i = 0; i < sends.size(); i++) {
+                    Outcome outcome = outcomes.get(sent.get(i));
+                    RecordMetadata metadata = sends.get(i).get(30, TimeUnit.SECONDS);
+                    outcomes.set(
+                            sent.get(i),
+                            new Outcome(
+                                    outcome.id(),
+                                    outcome.eventId(),
+                                    outcome.action(),
+                                    outcome.topic(),
+                                    outcome.legs(),
+                                    metadata.offset()));
+                    done.add(outcome.id());
+                    log.info(
+                            "Redrove dead letter {} (event {}, legs {}) to {}@{}",
+                            outcome.id(),
+                            outcome.eventId(),
+                            outcome.legs(),
+                            outcome.topic(),
+                            metadata.offset());
+                }
+            } catch (Exception e) {
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+                throw new IllegalStateException(
+                        "Cannot redrive " + outcomes.get(sent.get(done.size())).id() + ": " + cause.getMessage(),
+                        cause);
+            } finally {
+                mark(done, at, mark);
+            }
+        }
+        outcomes.forEach(tally::add);
     }
 
-    /** Ids of the letters matching a query, for a filtered redrive. */
-    public List<String> ids(DeadLetterQuery query) {
-        return find(query).stream().map(DeadLetterView::id).toList();
+    /** Marks letters as redriven: the hash the redrive checks, and the log every replica's index follows. */
+    private void mark(List<String> ids, String at, String mark) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        redis.executePipelined(new org.springframework.data.redis.core.SessionCallback<Object>() {
+            @Override
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            public Object execute(org.springframework.data.redis.core.RedisOperations operations) {
+                for (String id : ids) {
+                    operations.opsForHash().put(marks, id, mark);
+                    operations.opsForStream().add(marksLog, Map.of("id", id, "at", at));
+                }
+                return null;
+            }
+        });
     }
 
-    private RecordMetadata send(
+    private CompletableFuture<RecordMetadata> send(
             ConsumerRecord<byte[], byte[]> record, String topic, String eventId, String legs, String id) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
@@ -131,66 +252,15 @@ public class DeadLetters {
         headers.add(EventHeaders.CE_ID, eventId.getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.REDRIVE_LEGS, legs.getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.REDRIVE_OF, id.getBytes(StandardCharsets.UTF_8));
-        try {
-            return producer()
-                    .send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot redrive " + id + " to " + topic + ": " + e.getMessage(), e);
-        }
-    }
-
-    private List<DeadLetterView> find(DeadLetterQuery query) {
-        Map<Object, Object> redriven = redis.opsForHash().entries(marks);
-        return readAll().stream()
-                .map(record -> view(record, (String) redriven.get(id(record))))
-                .filter(query::matches)
-                .sorted(Comparator.comparing(DeadLetterView::deadLetteredAt).reversed())
-                .toList();
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> readAll() {
-        Map<String, Object> config = clients.common("dead-letter-reader");
-        config.put(
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        config.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : deadLetterTopics()) {
-                for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
-                    partitions.add(new TopicPartition(topic, info.partition()));
-                }
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        producer().send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers), (metadata, error) -> {
+            if (error == null) {
+                result.complete(metadata);
+            } else {
+                result.completeExceptionally(error);
             }
-            if (partitions.isEmpty()) {
-                return records;
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("Reading the dead-letter topics took over 30 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
-    }
-
-    private Set<String> deadLetterTopics() {
-        try (Admin admin = Admin.create(clients.common("dead-letter-admin"))) {
-            return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(name -> name.endsWith(DeadLetterLane.SUFFIX))
-                    .collect(Collectors.toCollection(TreeSet::new));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot list the dead-letter topics: " + e.getMessage(), e);
-        }
+        });
+        return result;
     }
 
     private synchronized KafkaProducer<byte[], byte[]> producer() {
@@ -201,6 +271,8 @@ public class DeadLetters {
     }
 
     public void close() {
+        index.close();
+        reader.close();
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
