@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,8 @@ public class DeadLetters {
     /** What a redrive did, or would do in a dry run, for one letter. */
     public record Outcome(String id, String eventId, String action, String topic, String legs, Long offset) {}
 
+    private static final String ALL_LEGS = "*";
+
     private final KafkaClients clients;
     private final StringRedisTemplate redis;
     private final String marks;
@@ -79,11 +82,19 @@ public class DeadLetters {
         return find(DeadLetterQuery.ALL).stream().filter(l -> l.id().equals(id)).findFirst();
     }
 
-    /** Redrives these letters (by id); a dry run only says what would happen. */
+    /**
+     * Redrives these letters (by id); a dry run only says what would happen.
+     *
+     * <p>One request produces an event at most once per set of legs: letters of the same event
+     * whose legs a record of this request already carries share that record (scope {@code EVENT}
+     * on two letters of one event delivers each leg once more, not twice).
+     */
     public List<Outcome> redrive(List<String> ids, Scope scope, boolean dryRun, boolean force) {
         Map<String, ConsumerRecord<byte[], byte[]>> records =
                 readAll().stream().collect(Collectors.toMap(DeadLetters::id, r -> r, (a, b) -> a));
         Map<Object, Object> redriven = redis.opsForHash().entries(marks);
+        // topic and event id -> legs -> offset of the record this request produced for them
+        Map<String, Map<String, Long>> produced = new HashMap<>();
         List<Outcome> outcomes = new ArrayList<>();
         for (String id : ids) {
             ConsumerRecord<byte[], byte[]> record = records.get(id);
@@ -94,7 +105,7 @@ public class DeadLetters {
             String eventId = header(record, DeadLetterHeaders.EVENT_ID);
             String topic = header(record, DeadLetterHeaders.TOPIC);
             String failedLeg = header(record, DeadLetterHeaders.LEG);
-            String legs = scope == Scope.EVENT || DeadLetter.WHOLE_EVENT.equals(failedLeg) ? "*" : failedLeg;
+            String legs = scope == Scope.EVENT || DeadLetter.WHOLE_EVENT.equals(failedLeg) ? ALL_LEGS : failedLeg;
             if (redriven.containsKey(id) && !force) {
                 outcomes.add(new Outcome(id, eventId, "already-redriven", topic, legs, null));
                 continue;
@@ -103,10 +114,17 @@ public class DeadLetters {
                 outcomes.add(new Outcome(id, eventId, "would-redrive", topic, legs, null));
                 continue;
             }
-            RecordMetadata sent = send(record, topic, eventId, legs, id);
+            Map<String, Long> ofEvent = produced.computeIfAbsent(topic + "/" + eventId, k -> new HashMap<>());
+            Long offset = ofEvent.containsKey(ALL_LEGS) ? ofEvent.get(ALL_LEGS) : ofEvent.get(legs);
+            if (offset == null) {
+                offset = send(record, topic, eventId, legs, id).offset();
+                ofEvent.put(legs, offset);
+                log.info("Redrove dead letter {} (event {}, legs {}) to {}@{}", id, eventId, legs, topic, offset);
+            } else {
+                log.info("Dead letter {} (event {}, legs {}) redriven by {}@{}", id, eventId, legs, topic, offset);
+            }
             redis.opsForHash().put(marks, id, Instant.now() + " " + scope.name().toLowerCase());
-            log.info("Redrove dead letter {} (event {}, legs {}) to {}@{}", id, eventId, legs, topic, sent.offset());
-            outcomes.add(new Outcome(id, eventId, "redriven", topic, legs, sent.offset()));
+            outcomes.add(new Outcome(id, eventId, "redriven", topic, legs, offset));
         }
         return outcomes;
     }
