@@ -263,6 +263,9 @@ class RedriveIT {
         assertThat(actions(producesNothing(byLeg + "}")))
                 .as("a filter skips letters already redriven")
                 .isEmpty();
+        assertThat(actions(producesNothing("{\"filter\":{" + event + ",\"redriven\":true},\"dryRun\":true}")))
+                .as("redriven letters, but without force: none, and not the letter that was not redriven")
+                .isEmpty();
 
         String byError = "{\"filter\":{" + event + ",\"errorClass\":\"BullMqException\"}";
         assertThat(actions(producesNothing(byError + ",\"dryRun\":true}")))
@@ -306,6 +309,15 @@ class RedriveIT {
         assertThat(actions(producesNothing(filter + ",\"dryRun\":true}"))).isEmpty();
         assertThat(actions(producesNothing(filter + ",\"force\":true,\"dryRun\":true}")))
                 .containsExactlyEntriesOf(Map.of(id, "would-redrive " + NOTIFICATIONS));
+        String marked = "{\"filter\":{\"eventId\":\"" + forced.eventId() + "\",\"redriven\":true}";
+        assertThat(actions(producesNothing(marked + ",\"force\":true,\"dryRun\":true}")))
+                .containsExactlyEntriesOf(Map.of(id, "would-redrive " + NOTIFICATIONS));
+        assertThat(actions(producesNothing(marked + ",\"dryRun\":true}")))
+                .as("without force a filter never selects a redriven letter")
+                .isEmpty();
+        // A misspelt option is refused, not ignored: ignored, "dryrun" would make this a real redrive.
+        assertRefused(letters + ",\"force\":true,\"dryrun\":true}", "\"dryrun\"");
+        assertRefused("{\"filter\":{\"eventID\":\"" + forced.eventId() + "\"},\"force\":true}", "\"filter.eventID\"");
 
         JsonNode again = redrive("{\"letters\":[\"" + id + "\",\"" + missing + "\"],\"force\":true}");
         assertOutcome(again, 0, id, "redriven", NOTIFICATIONS);
@@ -428,6 +440,17 @@ class RedriveIT {
             assertThat(outcome.path("offset").isNull()).isTrue();
         }
         return answer;
+    }
+
+    /** A request refused with 400 that names what is wrong, and produces nothing. */
+    private static void assertRefused(String body, String why) throws Exception {
+        Map<TopicPartition, Long> before = KafkaProbe.endOffsets(TestBrokers.TOPICS);
+        HttpResponse<String> response = http.post(REDRIVE, "application/json", body, Http.admin());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").asText()).contains(why);
+        assertThat(KafkaProbe.endOffsets(TestBrokers.TOPICS))
+                .as("nothing produced by " + body)
+                .isEqualTo(before);
     }
 
     private static void assertOutcome(JsonNode answer, int index, String id, String action, String legs) {
