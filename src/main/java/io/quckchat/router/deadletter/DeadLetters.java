@@ -176,20 +176,25 @@ public class DeadLetters {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Only partitions that hold letters are fetched, so a fetch has no reason to wait for data.
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
+            List<TopicPartition> all = new ArrayList<>();
             for (String topic : deadLetterTopics()) {
                 for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
-                    partitions.add(new TopicPartition(topic, info.partition()));
+                    all.add(new TopicPartition(topic, info.partition()));
                 }
             }
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(all);
+            Map<TopicPartition, Long> end = consumer.endOffsets(all);
+            List<TopicPartition> partitions =
+                    all.stream().filter(p -> start.get(p) < end.get(p)).toList();
             if (partitions.isEmpty()) {
                 return records;
             }
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            partitions.forEach(p -> consumer.seek(p, start.get(p)));
             long deadline = System.currentTimeMillis() + 30_000;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.currentTimeMillis() > deadline) {
