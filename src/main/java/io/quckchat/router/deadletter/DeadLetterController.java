@@ -1,8 +1,17 @@
 package io.quckchat.router.deadletter;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -24,10 +33,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/admin/dead-letters", produces = MediaType.APPLICATION_JSON_VALUE)
 class DeadLetterController {
 
-    private final DeadLetters deadLetters;
+    private static final Set<String> REQUEST_FIELDS = fields(RedriveRequest.class);
+    private static final Set<String> FILTER_FIELDS = fields(Filter.class);
 
-    DeadLetterController(DeadLetters deadLetters) {
+    private final DeadLetters deadLetters;
+    private final ObjectMapper json;
+
+    DeadLetterController(DeadLetters deadLetters, ObjectMapper json) {
         this.deadLetters = deadLetters;
+        this.json = json;
     }
 
     /**
@@ -43,9 +57,15 @@ class DeadLetterController {
     record RedriveRequest(
             List<String> letters, Filter filter, Boolean all, DeadLetters.Scope scope, Boolean dryRun, Boolean force) {}
 
-    record Filter(String topic, String eventId, String leg, String errorClass, Instant from, Instant to) {
-        DeadLetterQuery query(Boolean redriven) {
-            return new DeadLetterQuery(topic, eventId, leg, errorClass, from, to, redriven);
+    /** The list's filters; without {@code force} only letters not yet redriven match, whatever {@code redriven} says. */
+    record Filter(
+            String topic, String eventId, String leg, String errorClass, Instant from, Instant to, Boolean redriven) {
+        DeadLetterQuery query(boolean force) {
+            return new DeadLetterQuery(topic, eventId, leg, errorClass, from, to, force ? redriven : Boolean.FALSE);
+        }
+
+        boolean matchesNothing(boolean force) {
+            return !force && Boolean.TRUE.equals(redriven);
         }
     }
 
@@ -83,7 +103,8 @@ class DeadLetterController {
     }
 
     @PostMapping(path = "/redrive", consumes = MediaType.APPLICATION_JSON_VALUE)
-    RedriveResult redrive(@RequestBody RedriveRequest request) {
+    RedriveResult redrive(@RequestBody JsonNode body) {
+        RedriveRequest request = read(body);
         DeadLetters.Scope scope = request.scope() == null ? DeadLetters.Scope.LEG : request.scope();
         boolean dryRun = Boolean.TRUE.equals(request.dryRun());
         boolean force = Boolean.TRUE.equals(request.force());
@@ -91,7 +112,9 @@ class DeadLetterController {
         if (request.letters() != null && !request.letters().isEmpty()) {
             done = deadLetters.redrive(request.letters(), scope, dryRun, force);
         } else if (request.filter() != null) {
-            done = deadLetters.redrive(request.filter().query(force ? null : false), scope, dryRun, force);
+            done = request.filter().matchesNothing(force)
+                    ? DeadLetters.Redrive.NONE
+                    : deadLetters.redrive(request.filter().query(force), scope, dryRun, force);
         } else if (Boolean.TRUE.equals(request.all())) {
             done = deadLetters.redrive(
                     new DeadLetterQuery(null, null, null, null, null, null, force ? null : false),
@@ -103,6 +126,41 @@ class DeadLetterController {
                     "Say which letters: \"letters\": [ids], \"filter\": {...} or \"all\": true");
         }
         return new RedriveResult(dryRun, scope.name().toLowerCase(), done.count(), done.counts(), done.outcomes());
+    }
+
+    /**
+     * The request, refused when it names a field the API does not have: ignoring it would turn a
+     * misspelt {@code "dryrun": true} into a real redrive, or a misspelt filter field into all letters.
+     */
+    private RedriveRequest read(JsonNode body) {
+        if (!body.isObject()) {
+            throw new IllegalArgumentException("The redrive request must be a JSON object");
+        }
+        refuseUnknown(body, REQUEST_FIELDS, "");
+        if (body.get("filter") != null && body.get("filter").isObject()) {
+            refuseUnknown(body.get("filter"), FILTER_FIELDS, "filter.");
+        }
+        try {
+            return json.treeToValue(body, RedriveRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Bad redrive request: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static void refuseUnknown(JsonNode object, Set<String> known, String prefix) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException(
+                        "Unknown field \"" + prefix + name + "\": the fields are " + String.join(", ", known));
+            }
+        }
+    }
+
+    private static Set<String> fields(Class<? extends Record> type) {
+        return Arrays.stream(type.getRecordComponents())
+                .map(RecordComponent::getName)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

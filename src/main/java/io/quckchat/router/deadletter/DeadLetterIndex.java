@@ -91,6 +91,11 @@ final class DeadLetterIndex implements AutoCloseable {
                 ddl.execute("CREATE INDEX letters_error ON letters (error_class, at DESC, seq DESC)");
                 ddl.execute("CREATE INDEX letters_error_simple ON letters (error_simple, at DESC, seq DESC)");
                 ddl.execute("CREATE INDEX letters_topic ON letters (topic, at DESC, seq DESC)");
+                // the dashboard filters by topic and then by leg or error: those pairs have their own
+                ddl.execute("CREATE INDEX letters_topic_leg ON letters (topic, leg, at DESC, seq DESC)");
+                ddl.execute("CREATE INDEX letters_topic_error ON letters (topic, error_class, at DESC, seq DESC)");
+                ddl.execute(
+                        "CREATE INDEX letters_topic_error_simple ON letters (topic, error_simple, at DESC, seq DESC)");
                 ddl.execute("CREATE INDEX letters_redriven ON letters (redriven_at)");
             }
             writer.setAutoCommit(false);
@@ -126,7 +131,8 @@ final class DeadLetterIndex implements AutoCloseable {
     /** Ids of the letters matching the query, newest first, from {@code skip} on. */
     List<String> find(DeadLetterQuery query, long skip, int limit) {
         Where where = where(query);
-        String sql = "SELECT id FROM letters" + where.sql + " ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?";
+        String sql = "SELECT id FROM letters" + where.sql + " ORDER BY " + where.order
+                + "at DESC, seq DESC LIMIT ? OFFSET ?";
         try (Connection db = DriverManager.getConnection(url);
                 PreparedStatement select = db.prepareStatement(sql)) {
             int next = where.bind(select);
@@ -166,7 +172,7 @@ final class DeadLetterIndex implements AutoCloseable {
     void forEach(DeadLetterQuery query, int size, Consumer<List<String>> chunk) {
         Where where = where(query);
         String sql = "SELECT id, at, seq FROM letters" + where.sql + (where.sql.isEmpty() ? " WHERE" : " AND")
-                + " (at < ? OR (at = ? AND seq < ?)) ORDER BY at DESC, seq DESC LIMIT ?";
+                + " (at < ? OR (at = ? AND seq < ?)) ORDER BY " + where.order + "at DESC, seq DESC LIMIT ?";
         long lastAt = Long.MAX_VALUE;
         long lastSeq = Long.MAX_VALUE;
         try (Connection db = DriverManager.getConnection(url);
@@ -198,7 +204,12 @@ final class DeadLetterIndex implements AutoCloseable {
         }
     }
 
-    private record Where(String sql, List<Object> values) {
+    /**
+     * @param order the equality-filtered columns of the index that serves the query, as a prefix of
+     *     its ORDER BY: they are constant, so the order is the same, but H2 reads the index in order
+     *     (and stops after the page) only when the ORDER BY starts with them
+     */
+    private record Where(String sql, List<Object> values, String order) {
         int bind(PreparedStatement statement) throws SQLException {
             int i = 1;
             for (Object value : values) {
@@ -223,9 +234,11 @@ final class DeadLetterIndex implements AutoCloseable {
             terms.add("leg = ?");
             values.add(query.leg());
         }
+        String errorColumn = null;
         if (query.errorClass() != null) {
             // a simple name matches the class of any package; a qualified one only itself
-            terms.add(query.errorClass().contains(".") ? "error_class = ?" : "error_simple = ?");
+            errorColumn = query.errorClass().contains(".") ? "error_class" : "error_simple";
+            terms.add(errorColumn + " = ?");
             values.add(query.errorClass());
         }
         if (query.from() != null) {
@@ -239,7 +252,14 @@ final class DeadLetterIndex implements AutoCloseable {
         if (query.redriven() != null) {
             terms.add(query.redriven() ? "redriven_at IS NOT NULL" : "redriven_at IS NULL");
         }
-        return new Where(terms.isEmpty() ? "" : " WHERE " + String.join(" AND ", terms), values);
+        String second = query.leg() != null ? "leg" : errorColumn;
+        String order;
+        if (query.topic() != null) {
+            order = second == null ? "topic, " : "topic, " + second + ", ";
+        } else {
+            order = second == null ? "" : second + ", ";
+        }
+        return new Where(terms.isEmpty() ? "" : " WHERE " + String.join(" AND ", terms), values, order);
     }
 
     private void run() {

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +59,10 @@ public class DeadLetters {
      * {@code would-redrive}, {@code already-redriven}, {@code not-found}), and the first {@value
      * #LISTED_OUTCOMES} outcomes one by one.
      */
-    public record Redrive(int count, Map<String, Integer> counts, List<Outcome> outcomes) {}
+    public record Redrive(int count, Map<String, Integer> counts, List<Outcome> outcomes) {
+        /** A redrive that found no letter. */
+        public static final Redrive NONE = new Redrive(0, Map.of(), List.of());
+    }
 
     private final KafkaClients clients;
     private final StringRedisTemplate redis;
@@ -131,9 +136,19 @@ public class DeadLetters {
         return tally.result();
     }
 
+    private static final String ALL_LEGS = "*";
+
+    /** What one redrive request did so far. */
     private static final class Tally {
         final Map<String, Integer> counts = new java.util.TreeMap<>();
         final List<Outcome> outcomes = new ArrayList<>();
+        /**
+         * Per source topic and event id, per legs, the record this request produced for them: letters
+         * of one event whose legs a record already carries share it (scope EVENT on two letters of one
+         * event delivers each leg once more, not twice). About 150 bytes per event of the request.
+         */
+        final Map<String, Map<String, CompletableFuture<RecordMetadata>>> produced = new HashMap<>();
+
         int count;
 
         void add(Outcome outcome) {
@@ -154,8 +169,8 @@ public class DeadLetters {
         Map<String, ConsumerRecord<byte[], byte[]>> records = reader.read(ids);
         List<Object> marked = redis.opsForHash().multiGet(marks, new ArrayList<>(ids));
         List<Outcome> outcomes = new ArrayList<>(ids.size());
-        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
-        List<Integer> sent = new ArrayList<>();
+        // index of a redriven outcome in outcomes -> the record that redrives it
+        Map<Integer, CompletableFuture<RecordMetadata>> sends = new LinkedHashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             ConsumerRecord<byte[], byte[]> record = records.get(id);
@@ -166,7 +181,7 @@ public class DeadLetters {
             String eventId = header(record, DeadLetterHeaders.EVENT_ID);
             String topic = header(record, DeadLetterHeaders.TOPIC);
             String failedLeg = header(record, DeadLetterHeaders.LEG);
-            String legs = scope == Scope.EVENT || DeadLetter.WHOLE_EVENT.equals(failedLeg) ? "*" : failedLeg;
+            String legs = scope == Scope.EVENT || DeadLetter.WHOLE_EVENT.equals(failedLeg) ? ALL_LEGS : failedLeg;
             if (marked.get(i) != null && !force) {
                 if (listSkipped) {
                     outcomes.add(new Outcome(id, eventId, "already-redriven", topic, legs, null));
@@ -177,8 +192,15 @@ public class DeadLetters {
                 outcomes.add(new Outcome(id, eventId, "would-redrive", topic, legs, null));
                 continue;
             }
-            sends.add(send(record, topic, eventId, legs, id));
-            sent.add(outcomes.size());
+            Map<String, CompletableFuture<RecordMetadata>> ofEvent =
+                    tally.produced.computeIfAbsent(topic + "/" + eventId, k -> new HashMap<>(2));
+            CompletableFuture<RecordMetadata> send =
+                    ofEvent.containsKey(ALL_LEGS) ? ofEvent.get(ALL_LEGS) : ofEvent.get(legs);
+            if (send == null) {
+                send = send(record, topic, eventId, legs, id);
+                ofEvent.put(legs, send);
+            }
+            sends.put(outcomes.size(), send);
             outcomes.add(new Outcome(id, eventId, "redriven", topic, legs, null));
         }
         if (!sends.isEmpty()) {
@@ -186,18 +208,26 @@ public class DeadLetters {
             String mark = at + " " + scope.name().toLowerCase();
             List<String> done = new ArrayList<>(sends.size());
             try {
-                for (int i = 0; i < sends.size(); i++) {
-                    Outcome outcome = outcomes.get(sent.get(i));
-                    RecordMetadata metadata = sends.get(i).get(30, TimeUnit.SECONDS);
+                for (Map.Entry<Integer, CompletableFuture<RecordMetadata>> sent : sends.entrySet()) {
+                    Outcome outcome = outcomes.get(sent.getKey());
+                    long offset;
+                    try {
+                        offset = sent.getValue().get(30, TimeUnit.SECONDS).offset();
+                    } catch (Exception e) {
+                        Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+                        throw new IllegalStateException(
+                                "Cannot redrive " + outcome.id() + " to " + outcome.topic() + ": " + cause.getMessage(),
+                                cause);
+                    }
                     outcomes.set(
-                            sent.get(i),
+                            sent.getKey(),
                             new Outcome(
                                     outcome.id(),
                                     outcome.eventId(),
                                     outcome.action(),
                                     outcome.topic(),
                                     outcome.legs(),
-                                    metadata.offset()));
+                                    offset));
                     done.add(outcome.id());
                     log.info(
                             "Redrove dead letter {} (event {}, legs {}) to {}@{}",
@@ -205,13 +235,8 @@ public class DeadLetters {
                             outcome.eventId(),
                             outcome.legs(),
                             outcome.topic(),
-                            metadata.offset());
+                            offset);
                 }
-            } catch (Exception e) {
-                Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-                throw new IllegalStateException(
-                        "Cannot redrive " + outcomes.get(sent.get(done.size())).id() + ": " + cause.getMessage(),
-                        cause);
             } finally {
                 mark(done, at, mark);
             }

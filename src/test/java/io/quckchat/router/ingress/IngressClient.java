@@ -2,6 +2,7 @@ package io.quckchat.router.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.TestBrokers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,13 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,20 +87,7 @@ final class IngressClient {
 
     /** The end offset of every partition of the contract's topics: equal before and after = nothing published. */
     static Map<TopicPartition, Long> endOffsets() {
-        try (Admin admin = TestBrokers.get().kafkaAdmin()) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(TestBrokers.TOPICS)
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .forEach((name, description) -> description
-                            .partitions()
-                            .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                    .collect(Collectors.toMap(
-                            Map.Entry::getKey, e -> e.getValue().offset()));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot read end offsets", e);
-        }
+        return KafkaProbe.endOffsets(TestBrokers.TOPICS);
     }
 
     static long total(Map<TopicPartition, Long> offsets) {

@@ -14,8 +14,10 @@ import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitMqProbe;
+import io.quckchat.router.support.RedisProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
+import io.quckchat.router.support.TcpProxy;
 import io.quckchat.router.support.TestBrokers;
 import io.quckchat.router.support.TestReport;
 import java.net.http.HttpResponse;
@@ -54,6 +56,8 @@ class IngressIT {
     private static ConfigurableApplicationContext router;
     private static IngressClient http;
     private static RabbitMqProbe rabbit;
+    /** The router's way to Redis, cut to take the idempotency store away. */
+    private static TcpProxy redis;
 
     static String[] tokens() {
         return new String[] {
@@ -69,7 +73,10 @@ class IngressIT {
     @BeforeAll
     static void start() throws Exception {
         TestBrokers.get().startGroupAtEnd(NS.groupId(), Set.copyOf(TestBrokers.TOPICS));
+        redis = new TcpProxy(TestBrokers.get().redisHost(), TestBrokers.get().redisPort());
         List<String> args = new ArrayList<>(List.of(tokens()));
+        args.add("--REDIS_HOST=127.0.0.1");
+        args.add("--REDIS_PORT=" + redis.port());
         args.add("--quckchat.ingress.max-body-size=64KB");
         args.add("--quckchat.ingress.max-batch-size=20");
         router = RouterApp.start(NS, args.toArray(String[]::new));
@@ -82,6 +89,7 @@ class IngressIT {
     @AfterAll
     static void stop() throws Exception {
         router.close();
+        redis.close();
         rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
         rabbit.close();
     }
@@ -378,6 +386,46 @@ class IngressIT {
                         "invalid-header",
                         "header Idempotency-Key"),
                 new Refusal(
+                        "Idempotency-Key of 256 characters",
+                        "/api/v1/events/message.sent",
+                        valid,
+                        new String[] {auth, bearer(BILLING), type, JSON_TYPE, "Idempotency-Key", "k".repeat(256)},
+                        400,
+                        "invalid-header",
+                        "header Idempotency-Key"),
+                new Refusal(
+                        "empty Idempotency-Key",
+                        "/api/v1/events/message.sent",
+                        valid,
+                        new String[] {auth, bearer(BILLING), type, JSON_TYPE, "Idempotency-Key", ""},
+                        400,
+                        "invalid-header",
+                        "header Idempotency-Key"),
+                new Refusal(
+                        "Idempotency-Key with a space",
+                        "/api/v1/events/message.sent",
+                        valid,
+                        new String[] {auth, bearer(BILLING), type, JSON_TYPE, "Idempotency-Key", "order 42"},
+                        400,
+                        "invalid-header",
+                        "header Idempotency-Key"),
+                new Refusal(
+                        "Idempotency-Key with a tab",
+                        "/api/v1/events/message.sent",
+                        valid,
+                        new String[] {auth, bearer(BILLING), type, JSON_TYPE, "Idempotency-Key", "order\t42"},
+                        400,
+                        "invalid-header",
+                        "header Idempotency-Key"),
+                new Refusal(
+                        "batch with an Idempotency-Key too long",
+                        "/api/v1/events",
+                        "[{\"topic\":\"user.online\",\"payload\":{\"userId\":\"u-1\",\"online\":true}}]",
+                        new String[] {auth, bearer(BILLING), type, JSON_TYPE, "Idempotency-Key", "k".repeat(256)},
+                        400,
+                        "invalid-header",
+                        "header Idempotency-Key"),
+                new Refusal(
                         "empty X-Event-Key",
                         "/api/v1/events/message.sent",
                         valid,
@@ -498,6 +546,200 @@ class IngressIT {
         assertThat(json(chat).path("eventId").asText())
                 .isNotEqualTo(json(first).path("eventId").asText());
         assertThat(IngressClient.total(endOffsets())).isEqualTo(before + 2);
+    }
+
+    @Test
+    void invalidIdempotencyKeysSayWhichRuleTheyBreak() {
+        Map<String, String> why = Map.of(
+                "k".repeat(256),
+                "must be at most 255 characters long",
+                "order 42",
+                "does not match the regex pattern ^[\\x21-\\x7E]+$",
+                "order\t42",
+                "does not match the regex pattern ^[\\x21-\\x7E]+$",
+                "",
+                "does not match the regex pattern ^[\\x21-\\x7E]+$");
+        why.forEach((key, reason) -> {
+            HttpResponse<String> response = http.post(
+                    "/api/v1/events/message.sent",
+                    messageSent(),
+                    "Authorization",
+                    bearer(BILLING),
+                    "Content-Type",
+                    JSON_TYPE,
+                    "Idempotency-Key",
+                    key);
+            assertProblem(response, 400, "invalid-header", "header Idempotency-Key", reason);
+            assertThat(json(response).path("title").asText()).isEqualTo("Invalid Idempotency-Key header");
+        });
+        // The longest key, and one of the first and the last character, are accepted.
+        String unique = UUID.randomUUID().toString();
+        for (String key : List.of(unique + "k".repeat(255 - unique.length()), "!" + unique + "~")) {
+            HttpResponse<String> accepted = http.post(
+                    "/api/v1/events/message.sent",
+                    messageSent(),
+                    "Authorization",
+                    bearer(BILLING),
+                    "Content-Type",
+                    JSON_TYPE,
+                    "Idempotency-Key",
+                    key);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void idempotencyKeyOutsideAsciiIsRefused() throws Exception {
+        // java.net.http sends '?' for what is not ASCII: the header goes out as Latin-1 bytes on a raw socket.
+        Map<TopicPartition, Long> before = endOffsets();
+        byte[] body = messageSent().getBytes(StandardCharsets.UTF_8);
+        String head = "POST /api/v1/events/message.sent HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Authorization: " + bearer(BILLING) + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Idempotency-Key: commande-\u00e9t\u00e9\r\n"
+                + "Content-Length: " + body.length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket(
+                "127.0.0.1", java.net.URI.create(http.base()).getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        JsonNode problem = IngressClient.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertThat(problem.path("code").asText()).isEqualTo("invalid-header");
+        assertThat(problem.path("where").asText()).isEqualTo("header Idempotency-Key");
+        assertThat(problem.path("why").asText()).isEqualTo("does not match the regex pattern ^[\\x21-\\x7E]+$");
+        assertThat(endOffsets()).as("nothing published").isEqualTo(before);
+    }
+
+    @Test
+    void requestWithTheKeyOfARequestStillRunningGets409AndPublishesNothing() throws Exception {
+        String key = "running-" + UUID.randomUUID();
+        String body = messageSent();
+        String[] headers = {"Authorization", bearer(BILLING), "Content-Type", JSON_TYPE, "Idempotency-Key", key};
+        // The first request with this key, caught between its claim and its answer: it holds the
+        // claim in Redis that EventIngress takes before publishing (topic and X-Event-Key, none
+        // here, and the body make its fingerprint).
+        Idempotency store = router.getBean(Idempotency.class);
+        String fingerprint = Idempotency.fingerprint("message.sent\nnull", body.getBytes(StandardCharsets.UTF_8));
+        Idempotency.Claimed first = (Idempotency.Claimed) store.claim("billing-service", key, fingerprint);
+        String record = redisRecord("billing-service", key);
+        assertThat(IngressClient.JSON.readTree(record).path("state").asText()).isEqualTo("pending");
+        assertThat(IngressClient.JSON.readTree(record).path("eventId").asText()).isEqualTo(first.eventId());
+        Map<TopicPartition, Long> before = endOffsets();
+
+        HttpResponse<String> second = http.post("/api/v1/events/message.sent", body, headers);
+        assertProblem(
+                second,
+                409,
+                "idempotency-key-in-progress",
+                "header Idempotency-Key",
+                "retry once it has been answered");
+        assertThat(json(second).path("title").asText())
+                .isEqualTo("A request with this Idempotency-Key is still running");
+        assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+        HttpResponse<String> other = http.post("/api/v1/events/message.sent", messageSent(), headers);
+        assertProblem(
+                other,
+                422,
+                "idempotency-key-reused",
+                "header Idempotency-Key",
+                "the first request with this key had a different topic, key or body");
+        assertThat(endOffsets()).as("nothing published").isEqualTo(before);
+
+        // The first request fails (Kafka did not answer in time): the retry runs, under its event id.
+        store.fail(first, fingerprint);
+        HttpResponse<String> retry = http.post("/api/v1/events/message.sent", body, headers);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(json(retry).path("eventId").asText()).isEqualTo(first.eventId());
+        assertThat(IngressClient.total(endOffsets())).isEqualTo(IngressClient.total(before) + 1);
+    }
+
+    @Test
+    void requestWithAKeyGets503WhileTheIdempotencyStoreIsAwayAndPublishesNothing() throws Exception {
+        String[] headers = {"Authorization", bearer(BILLING), "Content-Type", JSON_TYPE};
+        String batch = "[{\"topic\":\"user.online\",\"payload\":{\"userId\":\"u-1\",\"online\":true}}]";
+        Map<TopicPartition, Long> before = endOffsets();
+        redis.cut();
+        try {
+            long start = System.nanoTime();
+            HttpResponse<String> single =
+                    http.post("/api/v1/events/message.sent", messageSent(), with(headers, "away-" + UUID.randomUUID()));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertProblem(
+                    single,
+                    503,
+                    "idempotency-store-unavailable",
+                    "header Idempotency-Key",
+                    "the idempotency store (Redis) is unavailable; nothing was published");
+            assertThat(single.headers().firstValue("Retry-After")).hasValue("5");
+            HttpResponse<String> batched =
+                    http.post("/api/v1/events", batch, with(headers, "away-" + UUID.randomUUID()));
+            assertProblem(
+                    batched,
+                    503,
+                    "idempotency-store-unavailable",
+                    "header Idempotency-Key",
+                    "the idempotency store (Redis) is unavailable; nothing was published");
+            assertThat(batched.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(endOffsets()).as("nothing published").isEqualTo(before);
+            TestReport.line(
+                    "IngressIT: Redis away, a request with an Idempotency-Key answered 503 in %d ms", took.toMillis());
+
+            // A request without a key does not need the store.
+            HttpResponse<String> unkeyed = http.post("/api/v1/events/message.sent", messageSent(), headers);
+            assertThat(unkeyed.statusCode()).as(unkeyed.body()).isEqualTo(202);
+        } finally {
+            redis.restore();
+        }
+        await("keys honoured again once Redis is back")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> http.post(
+                                        "/api/v1/events/message.sent",
+                                        messageSent(),
+                                        with(headers, "back-" + UUID.randomUUID()))
+                                .statusCode()
+                        == 202);
+    }
+
+    /** The idempotency record of a caller's key, where docs/ingress.md says it is. */
+    private static String redisRecord(String caller, String key) throws Exception {
+        java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        sha256.update(key.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        String name = "quckchat:ingress:idempotency:" + caller + ":"
+                + java.util.HexFormat.of().formatHex(sha256.digest());
+        try (RedisProbe probe = new RedisProbe()) {
+            return probe.redis().opsForValue().get(name);
+        }
+    }
+
+    private static String[] with(String[] headers, String idempotencyKey) {
+        String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = "Idempotency-Key";
+        all[headers.length + 1] = idempotencyKey;
+        return all;
+    }
+
+    /** A problem document with exactly this status, code, where and why, and the matching type and detail. */
+    private static void assertProblem(
+            HttpResponse<String> response, int status, String code, String where, String why) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = json(response);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("code").asText()).isEqualTo(code);
+        assertThat(problem.path("type").asText()).isEqualTo("urn:quckchat:ingress:" + code);
+        assertThat(problem.path("where").asText()).as("where").isEqualTo(where);
+        assertThat(problem.path("why").asText()).as("why").isEqualTo(why);
+        assertThat(problem.path("detail").asText())
+                .isEqualTo(problem.path("title").asText() + " at " + where + ": " + why);
     }
 
     @Test

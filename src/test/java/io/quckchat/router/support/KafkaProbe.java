@@ -3,11 +3,15 @@ package io.quckchat.router.support;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -129,6 +133,27 @@ public final class KafkaProbe implements AutoCloseable {
             return records;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * The end offset of every partition of these topics: equal before and after an action means it
+     * produced nothing to them.
+     */
+    public static Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+        try (Admin admin = TestBrokers.get().kafkaAdmin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((name, description) -> description
+                            .partitions()
+                            .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the end offsets of " + topics, e);
         }
     }
 
