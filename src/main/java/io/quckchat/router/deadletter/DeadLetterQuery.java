@@ -6,7 +6,8 @@ import java.time.Instant;
  * Which dead letters: each field null means "any".
  *
  * @param topic the source topic, e.g. message.sent
- * @param errorClass the exception class, simple or fully qualified name
+ * @param errorClass the exception class: a fully qualified name matches that class, a simple name
+ *     (no dot) the class of that name in any package
  * @param from dead-lettered at or after
  * @param to dead-lettered before
  */
@@ -14,16 +15,4 @@ public record DeadLetterQuery(
         String topic, String eventId, String leg, String errorClass, Instant from, Instant to, Boolean redriven) {
 
     public static final DeadLetterQuery ALL = new DeadLetterQuery(null, null, null, null, null, null, null);
-
-    boolean matches(DeadLetterView letter) {
-        return (topic == null || topic.equals(letter.topic()))
-                && (eventId == null || eventId.equals(letter.eventId()))
-                && (leg == null || leg.equals(letter.leg()))
-                && (errorClass == null
-                        || errorClass.equals(letter.errorClass())
-                        || (letter.errorClass() != null && letter.errorClass().endsWith("." + errorClass)))
-                && (from == null || !letter.deadLetteredAt().isBefore(from))
-                && (to == null || letter.deadLetteredAt().isBefore(to))
-                && (redriven == null || redriven == (letter.redrivenAt() != null));
-    }
 }
