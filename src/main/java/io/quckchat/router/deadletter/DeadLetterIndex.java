@@ -114,6 +114,27 @@ final class DeadLetterIndex implements AutoCloseable {
         indexer.start();
     }
 
+    /**
+     * Marks letters this replica just redrove, at once: its next list call sees them (the marks of
+     * other replicas arrive through Redis within about half a second).
+     */
+    void markRedriven(List<String> ids, Instant at) {
+        try (Connection db = DriverManager.getConnection(url);
+                PreparedStatement mark = db.prepareStatement("UPDATE letters SET redriven_at = ? WHERE id = ?")) {
+            for (String id : ids) {
+                mark.setLong(1, at.toEpochMilli());
+                mark.setString(2, id);
+                mark.addBatch();
+            }
+            mark.executeBatch();
+        } catch (SQLException e) {
+            log.warn(
+                    "Dead-letter index: cannot mark {} letter(s) redriven now ({}); the marks arrive from Redis",
+                    ids.size(),
+                    e.toString());
+        }
+    }
+
     /** A dead-letter topic may have been created (this replica's lane wrote to it): follow it now. */
     void topicSeen() {
         lookForTopics = true;

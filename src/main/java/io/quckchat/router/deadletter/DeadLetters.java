@@ -239,6 +239,7 @@ public class DeadLetters {
                 }
             } finally {
                 mark(done, at, mark);
+                index.markRedriven(done, Instant.parse(at));
             }
         }
         outcomes.forEach(tally::add);

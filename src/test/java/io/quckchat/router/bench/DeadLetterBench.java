@@ -171,6 +171,7 @@ public final class DeadLetterBench {
                     REDRIVE_LEG, done.path("count"), redriveSeconds, done.path("counts"), produced));
             say(String.format("router peak RSS %.0f MiB, CPU %.1f s", router.peakRssMib(), router.cpuSeconds()));
         }
+        System.exit(0); // stops the in-JVM brokers (shutdown hook)
     }
 
     /** Dead letters as the router writes them: the original record plus the dead-letter headers. */
