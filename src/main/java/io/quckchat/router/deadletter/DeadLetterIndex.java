@@ -44,7 +44,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * it was redriven) in an embedded H2 database on disk, in a folder of its own that is deleted when
  * the router stops. A consumer without a group reads every {@code *.dlq} topic from the start when
  * the router starts and follows them after (new dead-letter topics within 2 s); redrive marks come
- * from Redis, where every replica writes them. The topics stay the source of truth: the index only
+ * from Redis, where every replica writes them, read when a query filters by them. The topics stay the source of truth: the index only
  * answers which letters match, {@link DeadLetterReader} reads the letters themselves. The heap it
  * needs does not grow with the letters (H2 keeps a small page cache; the rest is on disk).
  */
@@ -68,6 +68,8 @@ final class DeadLetterIndex implements AutoCloseable {
     private volatile long behind = -1;
 
     private volatile long indexed;
+    /** The last redrive mark applied from Redis' stream. */
+    private String lastMark = "0-0";
     /** Set when a dead-letter topic may have appeared: the indexer looks for it before its next poll. */
     private volatile boolean lookForTopics = true;
 
@@ -152,6 +154,7 @@ final class DeadLetterIndex implements AutoCloseable {
     /** Ids of the letters matching the query, newest first, from {@code skip} on. */
     List<String> find(DeadLetterQuery query, long skip, int limit) {
         Where where = where(query);
+        syncMarksFor(query);
         String sql = "SELECT id FROM letters" + where.sql + " ORDER BY " + where.order
                 + "at DESC, seq DESC LIMIT ? OFFSET ?";
         try (Connection db = DriverManager.getConnection(url);
@@ -173,6 +176,7 @@ final class DeadLetterIndex implements AutoCloseable {
 
     long count(DeadLetterQuery query) {
         Where where = where(query);
+        syncMarksFor(query);
         try (Connection db = DriverManager.getConnection(url);
                 PreparedStatement select = db.prepareStatement("SELECT COUNT(*) FROM letters" + where.sql)) {
             where.bind(select);
@@ -192,6 +196,7 @@ final class DeadLetterIndex implements AutoCloseable {
      */
     void forEach(DeadLetterQuery query, int size, Consumer<List<String>> chunk) {
         Where where = where(query);
+        syncMarksFor(query);
         String sql = "SELECT id, at, seq FROM letters" + where.sql + (where.sql.isEmpty() ? " WHERE" : " AND")
                 + " (at < ? OR (at = ? AND seq < ?)) ORDER BY " + where.order + "at DESC, seq DESC LIMIT ?";
         long lastAt = Long.MAX_VALUE;
@@ -230,6 +235,12 @@ final class DeadLetterIndex implements AutoCloseable {
      *     its ORDER BY: they are constant, so the order is the same, but H2 reads the index in order
      *     (and stops after the page) only when the ORDER BY starts with them
      */
+    private void syncMarksFor(DeadLetterQuery query) {
+        if (query.redriven() != null) {
+            syncMarks();
+        }
+    }
+
     private record Where(String sql, List<Object> values, String order) {
         int bind(PreparedStatement statement) throws SQLException {
             int i = 1;
@@ -293,7 +304,6 @@ final class DeadLetterIndex implements AutoCloseable {
         // bounded fetches (Kafka's default is up to 50 MB at once): the index has time, the heap has not
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
-        String lastMark = "0-0";
         long seq = 0;
         Set<TopicPartition> assigned = new HashSet<>();
         // per partition, the next offset to index: where to go back to when a batch could not be written
@@ -302,8 +312,7 @@ final class DeadLetterIndex implements AutoCloseable {
         long nextRefresh = 0;
         try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(config);
                 PreparedStatement insert = writer.prepareStatement("INSERT INTO letters (id, seq, topic, event_id,"
-                        + " leg, error_class, error_simple, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement mark = writer.prepareStatement("UPDATE letters SET redriven_at = ? WHERE id = ?")) {
+                        + " leg, error_class, error_simple, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             consumer = kafka;
             while (running) {
                 try {
@@ -314,7 +323,6 @@ final class DeadLetterIndex implements AutoCloseable {
                     }
                     if (assigned.isEmpty()) {
                         behind = 0;
-                        lastMark = marks(mark, lastMark);
                         Thread.sleep(500); // nothing to follow yet: look again for dead-letter topics
                         nextRefresh = 0;
                         continue;
@@ -342,7 +350,6 @@ final class DeadLetterIndex implements AutoCloseable {
                         next.putAll(batch);
                         batch.clear();
                     }
-                    lastMark = marks(mark, lastMark);
                     behind = lag(kafka, assigned);
                 } catch (WakeupException stopping) {
                     return;
@@ -416,27 +423,37 @@ final class DeadLetterIndex implements AutoCloseable {
         return lag;
     }
 
-    /** Applies the redrive marks written since {@code after} (every replica's); returns the last one read. */
-    private String marks(PreparedStatement mark, String after) throws SQLException {
-        String last = after;
-        while (true) {
-            List<MapRecord<String, Object, Object>> entries = redis.opsForStream()
-                    .read(StreamReadOptions.empty().count(1000), StreamOffset.create(marksLog, ReadOffset.from(last)));
-            if (entries == null || entries.isEmpty()) {
-                return last;
-            }
-            for (MapRecord<String, Object, Object> entry : entries) {
-                Object id = entry.getValue().get("id");
-                Object at = entry.getValue().get("at");
-                if (id != null && at != null) {
-                    mark.setLong(1, Instant.parse(at.toString()).toEpochMilli());
-                    mark.setString(2, id.toString());
-                    mark.addBatch();
+    /**
+     * Applies the redrive marks every replica wrote to Redis since the last call. Called before a
+     * query that filters by {@code redriven} (and so before a filtered redrive), not in the
+     * background: the index touches Redis only when a caller needs the marks.
+     */
+    private synchronized void syncMarks() {
+        try (Connection db = DriverManager.getConnection(url);
+                PreparedStatement mark = db.prepareStatement("UPDATE letters SET redriven_at = ? WHERE id = ?")) {
+            while (true) {
+                List<MapRecord<String, Object, Object>> entries = redis.opsForStream()
+                        .read(
+                                StreamReadOptions.empty().count(1000),
+                                StreamOffset.create(marksLog, ReadOffset.from(lastMark)));
+                if (entries == null || entries.isEmpty()) {
+                    return;
                 }
-                last = entry.getId().getValue();
+                for (MapRecord<String, Object, Object> entry : entries) {
+                    Object id = entry.getValue().get("id");
+                    Object at = entry.getValue().get("at");
+                    if (id != null && at != null) {
+                        mark.setLong(1, Instant.parse(at.toString()).toEpochMilli());
+                        mark.setString(2, id.toString());
+                        mark.addBatch();
+                    }
+                }
+                mark.executeBatch();
+                lastMark = entries.get(entries.size() - 1).getId().getValue();
             }
-            mark.executeBatch();
-            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            // the answer may miss another replica's latest marks; a redrive still checks Redis' hash
+            log.warn("Dead-letter index: cannot read the redrive marks from Redis: {}", e.toString());
         }
     }
 
