@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -72,6 +73,21 @@ class ReplicasIT {
                 throw e;
             }
         }
+        try (Admin admin = admin()) {
+            // a topic just created has no leaders for a moment: the group cannot be positioned on it yet
+            await("leaders for the partitions of " + TOPIC)
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> admin.listOffsets(IntStream.range(0, PARTITIONS)
+                                            .boxed()
+                                            .collect(Collectors.toMap(
+                                                    p -> new org.apache.kafka.common.TopicPartition(TOPIC, p),
+                                                    p -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+                                    .all()
+                                    .get(5, TimeUnit.SECONDS)
+                                    .size()
+                            == PARTITIONS);
+        }
         Files.writeString(routes.resolve("replicas.camel.yaml"), """
                 - route:
                     id: replicas
@@ -114,8 +130,10 @@ class ReplicasIT {
         int events = 20_000;
         RouterProcess a = replica("a");
         listen();
-        // about 50 s of events: they flow through two joins, a leave and a kill
-        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(600));
+        // events flow through two joins and a leave; the last 2,000 wait until B is killed, so that
+        // the kill is always mid-stream however long the replicas take to start
+        CountDownLatch killed = new CountDownLatch(1);
+        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(600), events - 2_000, killed);
 
         awaitDelivered(1_000);
         RouterProcess b = replica("b");
@@ -124,9 +142,11 @@ class ReplicasIT {
         long deliveredByA = a.deliveredLegs();
 
         assertThat(a.stop()).as("A's exit code after SIGTERM").isIn(0, 143);
-        int beforeKill = awaitDelivered(delivered() + 1_000);
+        awaitEveryMemberOwnsPartitions(2);
+        int beforeKill = delivered();
         long deliveredByB = b.deliveredLegs();
         b.kill();
+        killed.countDown();
 
         producing.get(180, TimeUnit.SECONDS);
         awaitAll(events, Duration.ofSeconds(180));
@@ -165,15 +185,18 @@ class ReplicasIT {
         RouterProcess a = replica("a");
         RouterProcess b = replica("b");
         listen();
-        // about 30 s of events: they flow through both restarts
-        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(750));
+        // events flow through both restarts; the last 2,000 wait until the second one is done
+        CountDownLatch restarted = new CountDownLatch(1);
+        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(750), events - 2_000, restarted);
 
         awaitDelivered(1_000);
         assertThat(a.stop()).as("A's exit code after SIGTERM").isIn(0, 143);
         replica("a2");
-        int afterFirst = awaitDelivered(delivered() + 1_000);
+        awaitEveryMemberOwnsPartitions(2);
+        int afterFirst = delivered();
         assertThat(b.stop()).as("B's exit code after SIGTERM").isIn(0, 143);
         replica("b2");
+        restarted.countDown();
 
         producing.get(180, TimeUnit.SECONDS);
         awaitAll(events, Duration.ofSeconds(180));
@@ -203,9 +226,23 @@ class ReplicasIT {
         rabbit.listen(QUEUES);
     }
 
-    /** Paced: 250 events per flush, then {@code pause}, so that the stream lasts through the membership changes. */
-    private CompletableFuture<Void> produce(int events, Duration pause) {
-        return kafka.streamMessages(TOPIC, ns.id(), events, KEYS, 250, pause);
+    /**
+     * Paced (250 events per flush, then {@code pause}) so that the stream lasts through the membership
+     * changes; the events from {@code gate} on wait until {@code open} is counted down.
+     */
+    private CompletableFuture<Void> produce(int events, Duration pause, int gate, CountDownLatch open) {
+        return kafka.streamMessages(TOPIC, ns.id(), 0, gate, KEYS, 250, pause)
+                .thenRunAsync(() -> {
+                    try {
+                        if (!open.await(5, TimeUnit.MINUTES)) {
+                            throw new IllegalStateException("The stream's gate never opened");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .thenCompose(ignored -> kafka.streamMessages(TOPIC, ns.id(), gate, events, KEYS, 250, pause));
     }
 
     /** Events whose analytics task arrived. */

@@ -80,8 +80,14 @@ public final class KafkaProbe implements AutoCloseable {
     /** As {@link #streamMessages(String, int, int, int, Duration)}, to another topic. */
     public CompletableFuture<Void> streamMessages(
             String topic, String prefix, int count, int keys, int batch, Duration pause) {
+        return streamMessages(topic, prefix, 0, count, keys, batch, pause);
+    }
+
+    /** As above, the events {@code from} (inclusive) to {@code to} (exclusive) only. */
+    public CompletableFuture<Void> streamMessages(
+            String topic, String prefix, int from, int to, int keys, int batch, Duration pause) {
         return CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 String key = "c-" + (i % keys);
                 sendAsync(
                         topic,
