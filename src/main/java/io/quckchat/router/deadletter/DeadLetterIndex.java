@@ -67,7 +67,6 @@ final class DeadLetterIndex implements AutoCloseable {
     /** Letters on the topics that are not indexed yet; -1 until the indexer has looked. */
     private volatile long behind = -1;
 
-    private volatile long indexed;
     /** The last redrive mark applied from Redis' stream. */
     private String lastMark = "0-0";
     /** Set when a dead-letter topic may have appeared: the indexer looks for it before its next poll. */
@@ -145,10 +144,6 @@ final class DeadLetterIndex implements AutoCloseable {
     /** Letters written to the dead-letter topics and not indexed yet; -1 before the first look. */
     long behind() {
         return behind;
-    }
-
-    long indexed() {
-        return indexed;
     }
 
     /** Ids of the letters matching the query, newest first, from {@code skip} on. */
@@ -346,7 +341,6 @@ final class DeadLetterIndex implements AutoCloseable {
                         insert.executeBatch();
                         writer.commit();
                         seq += records.count();
-                        indexed += records.count();
                         next.putAll(batch);
                         batch.clear();
                     }

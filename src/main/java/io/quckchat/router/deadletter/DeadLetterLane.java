@@ -41,7 +41,7 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private volatile Producer<byte[], byte[]> producer;
     /** Told of each dead-letter topic the lane writes to, once: the index follows it at once. */
-    private volatile Consumer<String> topicListener = topic -> {};
+    private volatile Runnable topicListener = () -> {};
 
     public DeadLetterLane(KafkaClients clients, RetryPolicy outagePolicy) {
         super("dead-letter", outagePolicy, 1000, 200);
@@ -49,7 +49,7 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
         this.policy = outagePolicy;
     }
 
-    void onTopic(Consumer<String> listener) {
+    void onTopic(Runnable listener) {
         this.topicListener = listener;
     }
 
@@ -135,7 +135,7 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
             }
         }
         knownTopics.add(topic);
-        topicListener.accept(topic);
+        topicListener.run();
     }
 
     /** The headers of a dead letter as the lane writes them: the original ones, then where it came from and why. */

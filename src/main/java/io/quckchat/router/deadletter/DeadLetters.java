@@ -83,7 +83,7 @@ public class DeadLetters {
     }
 
     /** A dead-letter topic was written to (by this replica's lane): the index follows it at once. */
-    void topicSeen(String topic) {
+    void topicSeen() {
         index.topicSeen();
     }
 

@@ -92,12 +92,9 @@ public final class DeadLetterBench {
         say(String.format("produced %,d dead letters in %.1f s", letters, (System.nanoTime() - produceStart) / 1e9));
 
         Path routes = Files.createTempDirectory("bench-no-routes");
-        List<String> command =
-                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(Files.readAllLines(Path.of("config", "jvm.options")).stream()
-                .map(String::trim)
-                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                .toList());
+        // the JVM options the router ships with, read by java itself as RouterProcess does
+        List<String> command = new ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "@config/jvm.options"));
         int port = TestBrokers.freePort();
         command.addAll(List.of("-jar", RouterProcess.jar().toString()));
         command.addAll(ns.routerArgs(
