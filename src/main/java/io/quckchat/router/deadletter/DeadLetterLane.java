@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
@@ -105,7 +106,13 @@ public class DeadLetterLane extends Lane implements EventRejecter, DeadLetterSin
     private Producer<byte[], byte[]> producer() {
         Producer<byte[], byte[]> current = producer;
         if (current == null) {
-            current = new KafkaProducer<>(clients.producer("dead-letters"));
+            Map<String, Object> config = clients.producer("dead-letters");
+            // One request in flight: the lane creates its topics and writes at once, and a second
+            // batch that overtakes a first refused with NOT_LEADER_OR_FOLLOWER (the broker had not
+            // taken the new partition yet) is appended, after which the first is refused as out of
+            // order until delivery.timeout.ms (KAFKA-15591; Kafka 3.9 brokers have no fix).
+            config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+            current = new KafkaProducer<>(config);
             producer = current;
         }
         return current;

@@ -3,6 +3,7 @@ package io.quckchat.router.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quckchat.router.support.TestKafkaClients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +20,6 @@ import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.security.scram.ScramExtensionsCallback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.PropertiesPropertySource;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.FileSystemResource;
 
 /**
  * {@code KAFKA_SASL_PASSWORD_FILE}: the Kafka clients' settings carry the file, not its content,
@@ -39,7 +34,7 @@ class SaslPasswordFileTest {
     @Test
     void withAPasswordFileTheClientsReadItAtEveryConnectionNotOnce() throws Exception {
         Path file = Files.writeString(dir.resolve("kafka-password"), "first-password-0123\n");
-        Map<String, Object> config = clients(Map.of(
+        Map<String, Object> config = TestKafkaClients.of(Map.of(
                         "KAFKA_SASL_MECHANISM", "scram-sha-256",
                         "KAFKA_SASL_USERNAME", "router",
                         "KAFKA_SASL_PASSWORD_FILE", file.toString()))
@@ -71,7 +66,7 @@ class SaslPasswordFileTest {
 
     @Test
     void anInlinePasswordStaysInTheLoginModule() throws Exception {
-        Map<String, Object> config = clients(Map.of(
+        Map<String, Object> config = TestKafkaClients.of(Map.of(
                         "KAFKA_SASL_MECHANISM", "plain",
                         "KAFKA_SASL_USERNAME", "router",
                         "KAFKA_SASL_PASSWORD", "inline-pass\"word"))
@@ -106,23 +101,5 @@ class SaslPasswordFileTest {
         PasswordCallback password = new PasswordCallback("Password:", false);
         handler.handle(new Callback[] {name, password});
         return new String[] {name.getName(), new String(password.getPassword())};
-    }
-
-    /** The router's Kafka client settings, bound as at start-up from config/application.yml. */
-    private static KafkaClients clients(Map<String, Object> variables) {
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new FileSystemResource("config/application.yml"));
-        StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-        environment.getPropertySources().addFirst(new PropertiesPropertySource("application.yml", yaml.getObject()));
-        environment
-                .getPropertySources()
-                .addFirst(new SystemEnvironmentPropertySource(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(variables)));
-        new SecretFiles().postProcessEnvironment(environment, null);
-        RouterProperties properties =
-                Binder.get(environment).bind("quckchat", RouterProperties.class).get();
-        properties.validate();
-        return new KafkaClients(properties, environment);
     }
 }
