@@ -24,6 +24,8 @@ public class Dispatcher {
     private final Ledger ledger;
     private final DeliveryObserver observer;
     private final DeadLetterSink deadLetters;
+    /** The first event the dispatcher failed on, said by {@link #failure()}; null while none. */
+    private volatile String failure;
     /** The dispatch of the latest poll; the next one runs after it. */
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
@@ -59,8 +61,37 @@ public class Dispatcher {
 
     private void deliver(List<ChatEvent> events, Map<String, Set<String>> done, Consumer<ChatEvent> onComplete) {
         for (ChatEvent event : events) {
-            deliver(event, done.getOrDefault(event.id(), Set.of()), onComplete);
+            try {
+                deliver(event, done.getOrDefault(event.id(), Set.of()), onComplete);
+            } catch (Throwable e) { // an Error too: uncaught, it would end every later poll's dispatch unseen
+                failed(event, e);
+            }
         }
+    }
+
+    /**
+     * What got past the per-leg catch (an {@link Error}: a broken invariant, the JVM out of memory)
+     * is not an answer to dead-letter: the event does not complete, so its partition commits no
+     * further and nothing is lost, and readiness says why until the router is restarted. The next
+     * events and polls are still dispatched: the chain of polls must not end with this one.
+     */
+    private void failed(ChatEvent event, Throwable error) {
+        String problem = "the dispatcher failed on " + event.describe() + ": " + error
+                + "; its partition commits no further until the router is restarted";
+        try (LogContext ignored = LogContext.of(event)) {
+            log.error(
+                    "The dispatcher failed on {}; its partition commits no further until the router is restarted",
+                    event.describe(),
+                    error);
+        }
+        if (failure == null) {
+            failure = problem;
+        }
+    }
+
+    /** Why the dispatcher is broken (the first failure since start), or null. */
+    public String failure() {
+        return failure;
     }
 
     private void deliver(ChatEvent event, Set<String> skip, Consumer<ChatEvent> onComplete) {

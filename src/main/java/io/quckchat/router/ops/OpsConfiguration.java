@@ -123,6 +123,12 @@ class OpsConfiguration {
         return new RedisHealthIndicator(factory, connection);
     }
 
+    /** The {@code fanout} health component: in the liveness group (config/application.yml). */
+    @Bean
+    FanOutHealthIndicator fanoutHealthIndicator(ChatEventSource source) {
+        return new FanOutHealthIndicator(source);
+    }
+
     @Bean
     LanesHealthIndicator lanesHealthIndicator(List<Lane> lanes) {
         return new LanesHealthIndicator(lanes);

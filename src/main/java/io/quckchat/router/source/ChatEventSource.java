@@ -72,6 +72,8 @@ public class ChatEventSource implements ChatEventRoutes {
     private final BackPressure backPressure;
     private volatile State state = State.STOPPED;
     private volatile int inFlight;
+    /** Why the poll loop ended although no one stopped it (an error escaped it), or null. */
+    private volatile String ended;
     /**
      * Whether the partitions to pause may have changed since they were last applied (a route
      * suspended, resumed, added or removed, a rebalance, back-pressure on or off). Most polls
@@ -111,6 +113,7 @@ public class ChatEventSource implements ChatEventRoutes {
         pausesChanged = true;
         state = State.POLLING;
         if (thread == null) {
+            ended = null;
             thread = new Thread(this::run, "chat-events-poll");
             thread.start();
         }
@@ -191,28 +194,52 @@ public class ChatEventSource implements ChatEventRoutes {
         this.onConsumerClosed = closed;
     }
 
+    /** Runs {@code command} on the poll thread before its next poll (tests inject failures with it). */
+    void onPollThread(Runnable command) {
+        commands.add(command);
+        wakeup();
+    }
+
     /** Whether the poll loop runs (a route is started and the consumer is up). */
     public boolean isRunning() {
         return thread != null && consumer != null;
     }
 
     /**
-     * Why the fan-out consumer is not doing its job although routes want it to, or null: its poll
-     * loop has ended, or it has not polled for longer than {@code max.poll.interval.ms} (a route
-     * step blocks its thread; Kafka has then handed its partitions to the other replicas).
+     * Why the fan-out consumer is not doing its job although routes want it to, or null: the
+     * dispatcher failed on an event (whose partition then commits no further), its poll loop has
+     * ended, or it has not polled for longer than {@code max.poll.interval.ms} (a route step blocks
+     * its thread; Kafka has then handed its partitions to the other replicas).
      */
     public String stalled() {
+        String broken = broken();
+        if (broken != null) {
+            return broken;
+        }
         if (routes.isEmpty() || state != State.POLLING) {
             return null;
-        }
-        if (!isRunning()) {
-            return "the fan-out poll loop has ended (see the log); restart the router";
         }
         long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - polledAt);
         long limit = settings.maxPollInterval().toMillis();
         if (silentMillis > limit) {
             return "the fan-out consumer has not polled for longer than quckchat.kafka.max-poll-interval ("
                     + settings.maxPollInterval() + "): a route step is blocking its thread";
+        }
+        return null;
+    }
+
+    /**
+     * Why the fan-out cannot go on without a restart, or null: the dispatcher failed on an event
+     * (its partition commits no further), or the poll loop ended although no one stopped it.
+     */
+    public String broken() {
+        String failure = dispatcher.failure();
+        if (failure != null) {
+            return failure;
+        }
+        String failed = ended;
+        if (failed != null && !routes.isEmpty()) {
+            return "the fan-out poll loop has ended (" + failed + "); restart the router";
         }
         return null;
     }
@@ -304,8 +331,9 @@ public class ChatEventSource implements ChatEventRoutes {
             runCommands();
             offsets.drain(kafka, offsets.partitions());
             log.info("Chat events consumer leaving group {}", settings.groupId());
-        } catch (RuntimeException e) {
-            log.error("Chat events consumer failed", e);
+        } catch (RuntimeException | Error e) {
+            ended = e.toString();
+            log.error("Chat events consumer failed: it consumes nothing until the router is restarted", e);
         } finally {
             onConsumerClosed.run();
             consumer = null;

@@ -51,13 +51,23 @@ final class BenchProcess implements AutoCloseable {
 
     /** The peak resident set size so far (VmHWM), in MiB. */
     double peakRssMib() {
+        return status("VmHWM:");
+    }
+
+    /** The resident set size now (VmRSS), in MiB. */
+    double rssMib() {
+        return status("VmRSS:");
+    }
+
+    /** A size line of {@code /proc/<pid>/status}, in MiB. */
+    private double status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
                 }
             }
-            throw new IllegalStateException("No VmHWM for " + name);
+            throw new IllegalStateException("No " + field + " for " + name);
         } catch (IOException e) {
             throw new IllegalStateException(name + " has exited; see " + log, e);
         }

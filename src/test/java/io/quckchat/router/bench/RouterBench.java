@@ -283,7 +283,7 @@ public final class RouterBench {
                         LockSupport.parkNanos(begin + i * interval - System.nanoTime()); // the offered rate
                         String id = ns.id() + "-L" + i;
                         latency.sent(id);
-                        producer.send(record(id, i));
+                        producer.send(messageSent(id, i, options.keys(), options.payloadBytes()));
                     }
                     micros = latency.await(30);
                     ingressEvents = ingress.await();
@@ -367,7 +367,7 @@ public final class RouterBench {
     private void fill(Namespace ns, String prefix, int events) {
         long fill = System.nanoTime();
         for (int i = 0; i < events; i++) {
-            producer.send(record(ns.id() + "-" + prefix + i, i));
+            producer.send(messageSent(ns.id() + "-" + prefix + i, i, options.keys(), options.payloadBytes()));
         }
         producer.flush();
         say(String.format(Locale.ROOT, "  produced %,d events in %.1f s", events, (System.nanoTime() - fill) / 1e9));
@@ -457,9 +457,13 @@ public final class RouterBench {
         return BenchProcess.start(subject + "-" + index, command, log);
     }
 
-    private ProducerRecord<byte[], byte[]> record(String id, int i) {
-        String conversation = "conv-" + (i % options.keys());
-        StringBuilder json = new StringBuilder(options.payloadBytes() + 64)
+    /**
+     * The {@code i}th message.sent event of a run: event id {@code id}, one of {@code keys}
+     * conversations as its key, {@code payloadBytes} of JSON.
+     */
+    static ProducerRecord<byte[], byte[]> messageSent(String id, int i, int keys, int payloadBytes) {
+        String conversation = "conv-" + (i % keys);
+        StringBuilder json = new StringBuilder(payloadBytes + 64)
                 .append("{\"messageId\":\"")
                 .append(id)
                 .append("\",\"conversationId\":\"")
@@ -471,10 +475,10 @@ public final class RouterBench {
                 .append("\"],\"type\":\"text\",\"sentAt\":\"")
                 .append(Instant.now())
                 .append("\",\"content\":\"");
-        while (json.length() < options.payloadBytes() - 2) {
+        while (json.length() < payloadBytes - 2) {
             json.append("lorem ipsum ");
         }
-        json.setLength(options.payloadBytes() - 2);
+        json.setLength(payloadBytes - 2);
         json.append("\"}");
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                 TOPIC,

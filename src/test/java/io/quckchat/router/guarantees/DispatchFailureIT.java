@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.quckchat.router.deadletter.DeadLetterHeaders;
 import io.quckchat.router.delivery.Dispatcher;
+import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
 import io.quckchat.router.support.RabbitMqProbe;
+import io.quckchat.router.support.Readiness;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.TestBrokers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,23 +40,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class DispatchFailureIT {
 
+    @TempDir
+    Path routes;
+
+    private final Namespace ns = Namespace.random();
+
     @Test
-    void aLegThatCannotBeHandedOverIsDeadLetteredAndThePartitionKeepsCommitting(@TempDir Path routes) throws Exception {
-        Files.writeString(routes.resolve("user-online.camel.yaml"), """
-                - route:
-                    id: user-online
-                    routeConfigurationId: fanout
-                    from:
-                      uri: chat-events:user.online
-                      steps:
-                        - to:
-                            uri: failing-sink:lane
-                        - to:
-                            uri: rabbitmq-sink:analytics
-                """);
-        Namespace ns = Namespace.random();
-        TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.of("user.online"));
-        ConfigurableApplicationContext router = RouterApp.start(ns, "--QUCKCHAT_ROUTES_DIR=" + routes);
+    void aLegThatCannotBeHandedOverIsDeadLetteredAndThePartitionKeepsCommitting() throws Exception {
+        ConfigurableApplicationContext router = start();
         try (KafkaProbe kafka = new KafkaProbe();
                 RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
@@ -87,24 +82,115 @@ class DispatchFailureIT {
                     .isEqualTo(FailingSinkComponent.MESSAGE);
             assertThat(KafkaProbe.header(letter, DeadLetterHeaders.CLASS_NAME)).isEqualTo(Dispatcher.class.getName());
 
-            TopicPartition partition = new TopicPartition("user.online", nextSent.partition());
-            try (Admin admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    TestBrokers.get().kafkaBootstrap()))) {
+            try {
                 await("committed past both events")
                         .atMost(Duration.ofSeconds(30))
-                        .until(() -> {
-                            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(ns.groupId())
-                                    .partitionsToOffsetAndMetadata()
-                                    .get()
-                                    .get(partition);
-                            return committed != null && committed.offset() == nextSent.offset() + 1;
-                        });
+                        .until(() -> committed(nextSent) == nextSent.offset() + 1);
             } finally {
                 rabbit.cleanUp("analytics");
             }
         } finally {
             router.close();
+        }
+    }
+
+    /**
+     * What gets past that (an {@link Error}: a broken invariant, the JVM out of memory) is no answer
+     * to dead-letter: the event stays unfinished, so its partition commits no further and nothing is
+     * lost, and readiness and liveness say why until a restart. The events after it are still
+     * dispatched (before, the Error ended the chain of dispatches unseen: nothing more was
+     * delivered, and readiness stayed UP).
+     */
+    @Test
+    void anErrorWhileHandingOverStopsItsPartitionCommittingAndTheRouterSaysSo() throws Exception {
+        ConfigurableApplicationContext router = start();
+        try (KafkaProbe kafka = new KafkaProbe();
+                RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
+            Http http = Readiness.http(router);
+            Readiness.awaitReady(http, "ready", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
+            rabbit.listen("analytics");
+            String key = "u-" + UUID.randomUUID();
+            String fatal = "fatal-" + UUID.randomUUID();
+            String next = "next-" + UUID.randomUUID();
+            String event = "{\"userId\":\"" + key + "\",\"online\":true}";
+            RecordMetadata fatalSent = kafka.send("user.online", key, event, fatal);
+            kafka.send("user.online", key, event, next);
+            // an event on another partition shows that commits go on where nothing failed
+            String otherKey = keyOnAnotherPartition(fatalSent.partition());
+            String other = "other-" + UUID.randomUUID();
+            RecordMetadata otherSent =
+                    kafka.send("user.online", otherKey, "{\"userId\":\"" + otherKey + "\",\"online\":true}", other);
+
+            try {
+                await("the events after the failed one delivered")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> rabbit.messages("analytics").stream()
+                                .map(d -> d.getProperties().getMessageId())
+                                .toList()
+                                .containsAll(List.of(next + ".analytics", other + ".analytics")));
+                await("the other partition committed past its event")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> committed(otherSent) == otherSent.offset() + 1);
+                assertThat(committed(fatalSent))
+                        .as("committed offset of the failed event's partition")
+                        .isLessThanOrEqualTo(fatalSent.offset());
+
+                await("unready and not live")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> Readiness.status(http, "/actuator/health/readiness") == 503
+                                && Readiness.status(http, "/actuator/health/liveness") == 503);
+                assertThat(http.get("/actuator/health", Http.admin()).body())
+                        .contains("\"kafka\":{\"status\":\"DOWN\"")
+                        .contains("kafka: the dispatcher failed on event " + fatal)
+                        .contains("java.lang.AssertionError: " + FailingSinkComponent.FATAL)
+                        .contains("its partition commits no further until the router is restarted");
+            } finally {
+                rabbit.cleanUp("analytics");
+            }
+        } finally {
+            router.close();
+        }
+    }
+
+    /** A router whose user.online route has a failing-sink leg and an analytics leg. */
+    private ConfigurableApplicationContext start() throws Exception {
+        Files.writeString(routes.resolve("user-online.camel.yaml"), """
+                - route:
+                    id: user-online
+                    routeConfigurationId: fanout
+                    from:
+                      uri: chat-events:user.online
+                      steps:
+                        - to:
+                            uri: failing-sink:lane
+                        - to:
+                            uri: rabbitmq-sink:analytics
+                """);
+        TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.of("user.online"));
+        return RouterApp.start(ns, "--QUCKCHAT_ROUTES_DIR=" + routes, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
+    }
+
+    /** The group's committed offset of the record's partition; -1 while none. */
+    private long committed(RecordMetadata record) throws Exception {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.get().kafkaBootstrap()))) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(ns.groupId())
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(new TopicPartition(record.topic(), record.partition()));
+            return committed == null ? -1 : committed.offset();
+        }
+    }
+
+    /** A key Kafka's default partitioner puts on another partition than {@code partition}. */
+    private static String keyOnAnotherPartition(int partition) {
+        for (int i = 0; ; i++) {
+            String key = "u-other-" + i;
+            int target = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % TestBrokers.PARTITIONS;
+            if (target != partition) {
+                return key;
+            }
         }
     }
 }

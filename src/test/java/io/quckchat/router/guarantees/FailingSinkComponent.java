@@ -12,14 +12,16 @@ import org.apache.camel.support.DefaultComponent;
 
 /**
  * {@code failing-sink:<name>}, test only (found by Camel on the test class path): a sink whose lane
- * throws when handed a leg of an event whose id starts with {@code boom-}, as a bug in a lane would,
- * and takes every other leg as delivered at once. {@link DispatchFailureIT} injects its failure
+ * throws when handed a leg of an event whose id starts with {@code boom-}, as a bug in a lane would
+ * (an {@link Error} for {@code fatal-}), and takes every other leg as delivered at once. {@link DispatchFailureIT} injects its failure
  * with it.
  */
 public class FailingSinkComponent extends DefaultComponent {
 
-    /** What the failing lane throws. */
+    /** What the failing lane throws for boom- events. */
     static final String MESSAGE = "injected: failing-sink cannot take legs of boom- events";
+    /** The {@link Error} it throws for fatal- events, as a broken invariant or the JVM out of memory would. */
+    static final String FATAL = "injected: failing-sink breaks on fatal- events";
 
     private static final RetryPolicy POLICY = new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 2, 0);
 
@@ -33,6 +35,9 @@ public class FailingSinkComponent extends DefaultComponent {
         public void submit(Leg leg) {
             if (leg.event().id().startsWith("boom-")) {
                 throw new IllegalStateException(MESSAGE);
+            }
+            if (leg.event().id().startsWith("fatal-")) {
+                throw new AssertionError(FATAL);
             }
             leg.resolve(Leg.Outcome.DELIVERED);
         }

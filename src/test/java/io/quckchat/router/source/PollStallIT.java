@@ -79,4 +79,36 @@ class PollStallIT {
             router.close();
         }
     }
+
+    /**
+     * An error that escapes the poll loop ends it: the router consumes nothing more, so readiness
+     * and liveness are DOWN (Kubernetes restarts it) and the health names the error. Before, the
+     * loop's end left its state STOPPED, which readiness took as "nothing to consume": UP.
+     */
+    @Test
+    void aPollLoopEndedByAnErrorMakesTheRouterUnreadyAndNotLive() throws Exception {
+        Namespace ns = Namespace.random();
+        TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
+        ConfigurableApplicationContext router = RouterApp.start(ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
+        try {
+            Http http = Readiness.http(router);
+            Readiness.awaitReady(http, "ready", Duration.ofSeconds(30));
+            assertThat(Readiness.status(http, "/actuator/health/liveness")).isEqualTo(200);
+
+            router.getBean(ChatEventSource.class).onPollThread(() -> {
+                throw new AssertionError("injected: the poll loop breaks");
+            });
+            await("unready and not live once the loop has ended")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> Readiness.status(http, "/actuator/health/readiness") == 503
+                            && Readiness.status(http, "/actuator/health/liveness") == 503);
+            assertThat(http.get("/actuator/health", Http.admin()).body())
+                    .contains("\"kafka\":{\"status\":\"DOWN\"")
+                    .contains("kafka: the fan-out poll loop has ended"
+                            + " (java.lang.AssertionError: injected: the poll loop breaks); restart the router")
+                    .contains("\"fanout\":{\"status\":\"DOWN\"");
+        } finally {
+            router.close();
+        }
+    }
 }

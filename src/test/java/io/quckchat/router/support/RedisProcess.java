@@ -136,6 +136,19 @@ public final class RedisProcess implements AutoCloseable {
         return workDir;
     }
 
+    /**
+     * A graceful restart: SIGTERM, on which Redis writes what it holds to disk (with {@code
+     * --appendonly yes} nothing acknowledged is lost), then the same server again.
+     */
+    public synchronized void restart() throws IOException, InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
+            process = null;
+        }
+        start();
+    }
+
     /** Kills the server (as a crash or outage would). */
     public synchronized void stop() {
         if (process != null) {
