@@ -152,7 +152,12 @@ public final class RouterBench {
                 .map(String::trim)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#"))
                 .collect(Collectors.toList());
-        this.producer = new KafkaProducer<>(Map.of(
+        this.producer = producer(brokers);
+    }
+
+    /** The load's producer: waits for all in-sync replicas, no linger. */
+    static KafkaProducer<byte[], byte[]> producer(TestBrokers brokers) {
+        return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 brokers.kafkaBootstrap(),
                 ProducerConfig.ACKS_CONFIG,

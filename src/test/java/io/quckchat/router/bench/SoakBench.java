@@ -2,6 +2,7 @@ package io.quckchat.router.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -33,9 +34,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The soak (bench/soak.sh, docs/benchmark.md "Soak"). Not a test: it prints figures. The router
@@ -123,7 +122,7 @@ public final class SoakBench {
         long dlqBefore = deadLetters();
         try (RedisProcess redis = new RedisProcess(
                         TestBrokers.freePort(), List.of("--appendonly", "yes", "--appendfsync", "everysec"));
-                KafkaProducer<byte[], byte[]> producer = producer()) {
+                KafkaProducer<byte[], byte[]> producer = RouterBench.producer(brokers)) {
             redis.start();
             say("Redis for the soak: port " + redis.port() + ", append-only file in " + redis.workDir());
             int port = TestBrokers.freePort();
@@ -217,7 +216,11 @@ public final class SoakBench {
                                 String.valueOf(
                                         delivery.getProperties().getHeaders().get("ce_id")),
                                 leg);
-                        channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+                        try {
+                            channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+                        } catch (AlreadyClosedException restarting) {
+                            // RabbitMQ is going away: it delivers the message again, counted once
+                        }
                     },
                     tag -> {});
         }
@@ -376,21 +379,32 @@ public final class SoakBench {
         return thread;
     }
 
-    /** The whole node: stop waits for it to be gone, await_startup for it to take connections again. */
+    /**
+     * The whole node: stop waits for it to be gone; await_startup for it to take connections again,
+     * asked until the new node answers at all (right after {@code -detached} it does not yet).
+     */
     private static void restartRabbitMq() throws Exception {
-        command("rabbitmqctl", "stop");
-        command("rabbitmq-server", "-detached");
-        command("rabbitmqctl", "await_startup", "--timeout", "120");
+        if (!command("rabbitmqctl", "stop")) {
+            throw new IllegalStateException("rabbitmqctl stop failed");
+        }
+        if (!command("rabbitmq-server", "-detached")) {
+            throw new IllegalStateException("rabbitmq-server -detached failed");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!command("rabbitmqctl", "await_startup", "--timeout", "10")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("RabbitMQ did not start again within 120 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        }
     }
 
-    private static void command(String... command) throws Exception {
+    private static boolean command(String... command) throws Exception {
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        if (!process.waitFor(150, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed");
-        }
+        return process.waitFor(150, TimeUnit.SECONDS) && process.exitValue() == 0;
     }
 
     // ---- the router, seen from outside ----------------------------------------------------------
@@ -612,20 +626,6 @@ public final class SoakBench {
         }
         int index = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
         return Math.round(sortedMicros[Math.max(0, index)] / 100.0) / 10.0;
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                brokers.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                1,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class));
     }
 
     private static long mib(double bytes) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,21 +51,14 @@ class DispatchFailureIT {
         ConfigurableApplicationContext router = start();
         try (KafkaProbe kafka = new KafkaProbe();
                 RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
-            rabbit.listen("analytics");
+            listen(rabbit);
             String key = "u-" + UUID.randomUUID();
             String boom = "boom-" + UUID.randomUUID();
             String next = "next-" + UUID.randomUUID();
-            String event = "{\"userId\":\"" + key + "\",\"online\":true}";
-            kafka.send("user.online", key, event, boom);
-            RecordMetadata nextSent = kafka.send("user.online", key, event, next);
+            kafka.send("user.online", key, userOnline(key), boom);
+            RecordMetadata nextSent = kafka.send("user.online", key, userOnline(key), next);
 
-            await("both events' analytics legs")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> rabbit.messages("analytics").stream()
-                            .map(d -> d.getProperties().getMessageId())
-                            .toList()
-                            .containsAll(List.of(boom + ".analytics", next + ".analytics")));
+            awaitAnalytics(rabbit, boom, next);
 
             ConsumerRecord<byte[], byte[]> letter = await("dead letter of " + boom)
                     .atMost(Duration.ofSeconds(30))
@@ -108,14 +102,12 @@ class DispatchFailureIT {
                 RabbitMqProbe rabbit = new RabbitMqProbe(ns)) {
             Http http = Readiness.http(router);
             Readiness.awaitReady(http, "ready", Duration.ofSeconds(30));
-            await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
-            rabbit.listen("analytics");
+            listen(rabbit);
             String key = "u-" + UUID.randomUUID();
             String fatal = "fatal-" + UUID.randomUUID();
             String next = "next-" + UUID.randomUUID();
-            String event = "{\"userId\":\"" + key + "\",\"online\":true}";
-            RecordMetadata fatalSent = kafka.send("user.online", key, event, fatal);
-            kafka.send("user.online", key, event, next);
+            RecordMetadata fatalSent = kafka.send("user.online", key, userOnline(key), fatal);
+            kafka.send("user.online", key, userOnline(key), next);
             // an event on another partition shows that commits go on where nothing failed
             String otherKey = keyOnAnotherPartition(fatalSent.partition());
             String other = "other-" + UUID.randomUUID();
@@ -123,12 +115,7 @@ class DispatchFailureIT {
                     kafka.send("user.online", otherKey, "{\"userId\":\"" + otherKey + "\",\"online\":true}", other);
 
             try {
-                await("the events after the failed one delivered")
-                        .atMost(Duration.ofSeconds(30))
-                        .until(() -> rabbit.messages("analytics").stream()
-                                .map(d -> d.getProperties().getMessageId())
-                                .toList()
-                                .containsAll(List.of(next + ".analytics", other + ".analytics")));
+                awaitAnalytics(rabbit, next, other); // the events after the failed one
                 await("the other partition committed past its event")
                         .atMost(Duration.ofSeconds(30))
                         .until(() -> committed(otherSent) == otherSent.offset() + 1);
@@ -169,6 +156,27 @@ class DispatchFailureIT {
                 """);
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.of("user.online"));
         return RouterApp.start(ns, "--QUCKCHAT_ROUTES_DIR=" + routes, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
+    }
+
+    private static void listen(RabbitMqProbe rabbit) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("analytics"));
+        rabbit.listen("analytics");
+    }
+
+    private static String userOnline(String userId) {
+        return "{\"userId\":\"" + userId + "\",\"online\":true}";
+    }
+
+    /** Waits for the analytics legs of these events. */
+    private static void awaitAnalytics(RabbitMqProbe rabbit, String... eventIds) {
+        List<String> messageIds =
+                Arrays.stream(eventIds).map(id -> id + ".analytics").toList();
+        await("analytics legs of " + String.join(", ", eventIds))
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> rabbit.messages("analytics").stream()
+                        .map(d -> d.getProperties().getMessageId())
+                        .toList()
+                        .containsAll(messageIds));
     }
 
     /** The group's committed offset of the record's partition; -1 while none. */
