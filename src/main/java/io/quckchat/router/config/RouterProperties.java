@@ -69,6 +69,8 @@ public record RouterProperties(
      * @param autoOffsetReset where a new consumer group starts: earliest, so no event is skipped
      * @param maxInFlight events polled but not yet fully delivered, per consumer, before it pauses
      *     fetching
+     * @param maxInFlightBytes the same bound in bytes (each event's key and value plus its legs'
+     *     payloads): large events pause fetching before their count does, so the heap holds them
      * @param drainTimeout longest a rebalance or shutdown waits for in-flight events before giving
      *     them up
      * @param sessionTimeout how soon the group notices a replica that died without leaving (Kafka's
@@ -98,6 +100,8 @@ public record RouterProperties(
 
             @Positive(message = "must be positive, got ${validatedValue}")
             int maxInFlight,
+
+            DataSize maxInFlightBytes,
 
             @NotNull @DurationMin(millis = 1, message = "must be a positive duration")
             Duration drainTimeout,
@@ -400,6 +404,10 @@ public record RouterProperties(
         for (String broker : brokers) {
             Settings.hostAndPort("quckchat.kafka.brokers", broker.trim());
         }
+        Settings.require(
+                kafka.maxInFlightBytes() != null && kafka.maxInFlightBytes().toBytes() >= 1024 * 1024,
+                "quckchat.kafka.max-in-flight-bytes",
+                "must be at least 1MB, got " + kafka.maxInFlightBytes());
         if (kafka.sasl() != null && kafka.sasl().enabled()) {
             Settings.oneOf(
                     "quckchat.kafka.sasl.mechanism",

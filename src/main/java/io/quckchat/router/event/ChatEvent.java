@@ -26,6 +26,9 @@ public final class ChatEvent {
     private final String id;
     private final ConsumerRecord<byte[], byte[]> record;
     private final List<Leg> legs = Collections.synchronizedList(new ArrayList<>());
+    /** {@link #size()}, once taken; -1 before. */
+    private int size = -1;
+
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean sealed;
     private volatile boolean complete;
@@ -177,6 +180,28 @@ public final class ChatEvent {
         synchronized (legs) {
             return List.copyOf(legs);
         }
+    }
+
+    /**
+     * Bytes the event holds while in flight: its key and value and each leg's own payload (a leg
+     * that sends the value as it is adds nothing). Taken once, when first asked after the route.
+     */
+    public int size() {
+        int known = size;
+        if (known < 0) {
+            long total = (record.key() == null ? 0 : record.key().length) + (long) value().length;
+            synchronized (legs) {
+                for (Leg leg : legs) {
+                    byte[] payload = leg.payload();
+                    if (payload != null && payload != record.value()) {
+                        total += payload.length;
+                    }
+                }
+            }
+            known = (int) Math.min(Integer.MAX_VALUE, total);
+            size = known;
+        }
+        return known;
     }
 
     /**

@@ -59,7 +59,8 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Aut
                 .withDetail("clusterId", cluster)
                 .withDetail("consumerRunning", source.isRunning())
                 .withDetail("topics", source.topics())
-                .withDetail("eventsInFlight", source.inFlight());
+                .withDetail("eventsInFlight", source.inFlight())
+                .withDetail("bytesInFlight", source.inFlightBytes());
     }
 
     private void down(Health.Builder builder, Exception problemSeen) {

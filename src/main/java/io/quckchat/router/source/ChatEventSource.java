@@ -72,6 +72,7 @@ public class ChatEventSource implements ChatEventRoutes {
     private final BackPressure backPressure;
     private volatile State state = State.STOPPED;
     private volatile int inFlight;
+    private volatile long inFlightBytes;
     /** Why the poll loop ended although no one stopped it (an error escaped it), or null. */
     private volatile String ended;
     /**
@@ -97,7 +98,8 @@ public class ChatEventSource implements ChatEventRoutes {
         this.dispatcher = dispatcher;
         this.settings = clients.settings();
         this.offsets = new Offsets(settings.drainTimeout());
-        this.backPressure = new BackPressure(settings.maxInFlight());
+        this.backPressure = new BackPressure(
+                settings.maxInFlight(), settings.maxInFlightBytes().toBytes());
     }
 
     /** A {@code chat-events} route started: add its topic to the subscription. */
@@ -177,6 +179,11 @@ public class ChatEventSource implements ChatEventRoutes {
     /** Events read and not yet committed, as of the last poll. */
     public int inFlight() {
         return inFlight;
+    }
+
+    /** Bytes of the events in flight ({@link ChatEvent#size()}), as of the last poll. */
+    public long inFlightBytes() {
+        return inFlightBytes;
     }
 
     public Set<String> topics() {
@@ -413,15 +420,18 @@ public class ChatEventSource implements ChatEventRoutes {
 
     private void applyPauses() {
         int outstanding = offsets.inFlight();
+        long bytes = offsets.inFlightBytes();
         inFlight = outstanding;
+        inFlightBytes = bytes;
         boolean pausedBefore = backPressure.paused();
-        boolean backpressure = backPressure.update(outstanding);
+        boolean backpressure = backPressure.update(outstanding, bytes);
         if (backpressure != pausedBefore) {
             log.debug(
                     backpressure
-                            ? "{} events in flight: pausing fetch until destinations catch up"
-                            : "{} events in flight: resuming fetch",
-                    outstanding);
+                            ? "{} events ({} bytes) in flight: pausing fetch until destinations catch up"
+                            : "{} events ({} bytes) in flight: resuming fetch",
+                    outstanding,
+                    bytes);
             pausesChanged = true;
         }
         if (!pausesChanged) {

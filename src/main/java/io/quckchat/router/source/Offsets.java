@@ -70,6 +70,15 @@ final class Offsets {
         return outstanding;
     }
 
+    /** Bytes of the events read and not yet committed, on every partition ({@link io.quckchat.router.event.ChatEvent#size()}). */
+    long inFlightBytes() {
+        long bytes = 0;
+        for (PartitionProgress state : progress.values()) {
+            bytes += state.inFlightBytes();
+        }
+        return bytes;
+    }
+
     Set<TopicPartition> partitions() {
         return Set.copyOf(progress.keySet());
     }

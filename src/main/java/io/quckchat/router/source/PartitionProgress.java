@@ -13,16 +13,21 @@ final class PartitionProgress {
 
     private final ArrayDeque<ChatEvent> events = new ArrayDeque<>();
     private long committed = -1;
+    /** {@link ChatEvent#size()} of the events held. */
+    private long bytes;
 
     void add(ChatEvent event) {
         events.addLast(event);
+        bytes += event.size();
     }
 
     /** The next offset to commit if it moved since the last call, else -1. */
     long advance() {
         long next = -1;
         while (!events.isEmpty() && events.peekFirst().isComplete()) {
-            next = events.pollFirst().offset() + 1;
+            ChatEvent done = events.pollFirst();
+            bytes -= done.size();
+            next = done.offset() + 1;
         }
         if (next > committed) {
             committed = next;
@@ -35,9 +40,15 @@ final class PartitionProgress {
         return events.size();
     }
 
+    /** Bytes of the events held ({@link ChatEvent#size()}). */
+    long inFlightBytes() {
+        return bytes;
+    }
+
     /** Gives the unfinished events up: their unsent legs are dropped, the next owner redelivers them. */
     void abandon() {
         events.forEach(ChatEvent::abandon);
         events.clear();
+        bytes = 0;
     }
 }

@@ -45,6 +45,7 @@ class StartupSettingsTest {
                 "BULL_BOARD_ENABLED|maybe|Invalid setting quckchat.bull-board.enabled (BULL_BOARD_ENABLED): cannot be read",
                 "quckchat.delivery.jitter|1.5|Invalid setting quckchat.delivery.jitter: must be between 0 and 1, got 1.5",
                 "quckchat.kafka.max-in-flight|0|Invalid setting quckchat.kafka.max-in-flight: must be positive, got 0",
+                "quckchat.kafka.max-in-flight-bytes|512KB|Invalid setting quckchat.kafka.max-in-flight-bytes: must be at least 1MB, got 524288B",
                 "quckchat.ingress.publish-timeout|50ms|Invalid setting quckchat.ingress.publish-timeout: must be at least 200ms, got PT0.05S",
                 "quckchat.schemas-dir|''|Invalid setting quckchat.schemas-dir: is empty",
                 "quckchat.schedules.daily-usage.slot|yyyy-MM-dd'T|Invalid setting quckchat.schedules.daily-usage.slot: is not a java.time pattern",

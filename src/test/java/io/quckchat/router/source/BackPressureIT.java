@@ -70,4 +70,64 @@ class BackPressureIT {
             }
         }
     }
+
+    /**
+     * The same bound in bytes: 2,000 events of 8 KB each (about 16 MB with their legs' payloads)
+     * against {@code max-in-flight-bytes} of 1 MB and the default count of 5,000, which alone would
+     * let the whole backlog in. Fetching pauses once about a megabyte is held: the count stays
+     * within the pause plus one poll, and everything is delivered once RabbitMQ is back.
+     */
+    @Test
+    void largeEventsStopFetchingAtTheBytesLimitLongBeforeTheCount() throws Exception {
+        int events = 2000;
+        long maxBytes = 1024 * 1024;
+        String content = "x".repeat(8 * 1024);
+        Namespace ns = Namespace.random();
+        TestBrokers brokers = TestBrokers.get();
+        brokers.startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
+        URI amqp = brokers.rabbitUri();
+        try (TcpProxy rabbitProxy = new TcpProxy(amqp.getHost(), amqp.getPort());
+                RabbitMqProbe rabbit = new RabbitMqProbe(ns);
+                KafkaProbe kafka = new KafkaProbe()) {
+            ConfigurableApplicationContext router = RouterApp.start(
+                    ns,
+                    "--RABBITMQ_URL=amqp://" + amqp.getUserInfo() + "@127.0.0.1:" + rabbitProxy.port(),
+                    "--quckchat.kafka.max-in-flight-bytes=1MB");
+            try {
+                ChatEventSource source = router.getBean(ChatEventSource.class);
+                await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
+                rabbit.listen("notifications");
+                rabbitProxy.cut();
+
+                for (int i = 0; i < events; i++) {
+                    String key = "c-" + (i % 20);
+                    kafka.sendAsync(
+                            "message.sent",
+                            key,
+                            "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key
+                                    + "\",\"senderId\":\"u1\",\"content\":\"" + content + "\"}",
+                            ns.id() + "-big-" + i);
+                }
+                kafka.flush();
+                await("the bytes limit reached")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> source.inFlightBytes() >= maxBytes);
+                // without the bytes limit all 2,000 would be read and held (the count limit is 5,000)
+                await("fetching paused: the events held stay within the pause plus one poll")
+                        .during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> source.inFlight() <= ONE_POLL + 200);
+
+                rabbitProxy.restore();
+                await("everything delivered once RabbitMQ is back")
+                        .atMost(Duration.ofSeconds(120))
+                        .until(() -> Deliveries.distinctIds(rabbit.messages("notifications"))
+                                        .size()
+                                == events);
+            } finally {
+                router.close();
+                rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
+            }
+        }
+    }
 }
