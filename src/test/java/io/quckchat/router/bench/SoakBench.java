@@ -53,8 +53,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Reports every {@code --sample} seconds the router's heap (used, and live after the last
  * collection), RSS and CPU; per window of {@code --window} minutes the events sent then and their
- * latency (produce to last leg) p50, p99 and max; at the end the legs lost, duplicated and
- * dead-lettered. Writes everything to {@code --out} as JSON.
+ * latency (produce to last leg) p50, p99 and max, and p99 of the events sent neither during a
+ * restart nor in the minute after; at the end the legs lost, duplicated and dead-lettered. Writes everything to {@code --out} as JSON.
  */
 public final class SoakBench {
 
@@ -73,6 +73,11 @@ public final class SoakBench {
     private final AtomicLongArray[] arrived = new AtomicLongArray[LEGS];
 
     private final AtomicLong duplicates = new AtomicLong();
+    /** Each restart's start and end, ns from the first event: the report sets the minute after apart. */
+    private final List<long[]> outages = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Nanoseconds between two events at the offered rate. */
+    private long interval;
+
     private volatile boolean watching = true;
 
     private SoakBench(TestBrokers brokers, int total) {
@@ -143,7 +148,7 @@ public final class SoakBench {
                 List<Map<String, Object>> samples = new ArrayList<>();
                 List<Map<String, Object>> restarts = new ArrayList<>();
                 long begin = System.nanoTime();
-                long interval = 1_000_000_000L / rate;
+                interval = 1_000_000_000L / rate;
                 long restartNanos = (long) (restartEvery * 60e9);
                 long nextRabbit = restartNanos / 2;
                 long nextRedis = restartNanos;
@@ -358,6 +363,7 @@ public final class SoakBench {
                         outcome = e.toString();
                     }
                     double down = (System.nanoTime() - start) / 1e9;
+                    outages.add(new long[] {at, at + (System.nanoTime() - start)});
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("broker", broker);
                     row.put("atSeconds", Math.round(at / 1e9));
@@ -517,20 +523,25 @@ public final class SoakBench {
             Path out)
             throws IOException {
         long windowNanos = (long) (windowMinutes * 60e9);
-        int windows = (int) Math.max(1, (sent[total - 1] - begin + windowNanos - 1) / windowNanos);
+        // an event's window is the one it was due in at the offered rate (a late send stays in it)
+        int windows = (int) Math.max(1, ((long) total * interval + windowNanos - 1) / windowNanos);
+        long settle = TimeUnit.SECONDS.toNanos(60);
         List<Map<String, Object>> rows = new ArrayList<>();
         long lost = 0;
         say("");
         say(String.format(
-                "%-13s %9s %9s %9s %9s %9s %6s", "window", "events", "p50 ms", "p99 ms", "max ms", "heap MiB", "RSS"));
+                "%-13s %9s %9s %9s %9s %14s %9s %6s",
+                "window", "events", "p50 ms", "p99 ms", "max ms", "p99 apart ms", "heap MiB", "RSS"));
         for (int w = 0; w < windows; w++) {
-            long from = begin + w * windowNanos;
+            long from = w * windowNanos;
             long to = from + windowNanos;
             List<Long> latencies = new ArrayList<>();
+            List<Long> apart = new ArrayList<>(); // sent neither during a restart nor in the minute after
             int events = 0;
             long windowLost = 0;
             for (int i = 0; i < total; i++) {
-                if (sent[i] < from || sent[i] >= to) {
+                long due = (long) i * interval;
+                if (due < from || due >= to) {
                     continue;
                 }
                 events++;
@@ -549,11 +560,21 @@ public final class SoakBench {
                 }
                 if (timed) {
                     latencies.add((last - sent[i]) / 1_000);
+                    long at = sent[i] - begin;
+                    boolean nearRestart;
+                    synchronized (outages) {
+                        nearRestart = outages.stream().anyMatch(o -> at >= o[0] && at < o[1] + settle);
+                    }
+                    if (!nearRestart) {
+                        apart.add((last - sent[i]) / 1_000);
+                    }
                 }
             }
             lost += windowLost;
             long[] micros =
                     latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] apartMicros =
+                    apart.stream().mapToLong(Long::longValue).sorted().toArray();
             int first = (int) (w * windowNanos / 1_000_000_000L);
             int last = (int) ((w + 1) * windowNanos / 1_000_000_000L);
             double heapMax = samples.stream()
@@ -573,18 +594,23 @@ public final class SoakBench {
             row.put("p50Ms", percentile(micros, 50));
             row.put("p99Ms", percentile(micros, 99));
             row.put("maxMs", micros.length == 0 ? 0 : micros[micros.length - 1] / 1000.0);
+            row.put("eventsApartFromRestarts", apartMicros.length);
+            row.put("p99ApartFromRestartsMs", apartMicros.length == 0 ? null : percentile(apartMicros, 99));
             row.put("heapMaxMiB", heapMax);
             row.put("rssMaxMiB", rss);
             row.put("legsLost", windowLost);
             rows.add(row);
             say(String.format(
                     Locale.ROOT,
-                    "%-13s %,9d %9.1f %9.1f %9.1f %9.0f %6.0f",
+                    "%-13s %,9d %9.1f %9.1f %9.1f %14s %9.0f %6.0f",
                     row.get("window"),
                     events,
                     row.get("p50Ms"),
                     row.get("p99Ms"),
                     row.get("maxMs"),
+                    apartMicros.length == 0
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.1f", row.get("p99ApartFromRestartsMs")),
                     heapMax,
                     rss));
         }
