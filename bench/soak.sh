@@ -8,6 +8,9 @@
 #
 #   bench/soak.sh                                          # 30 min, 500 events/s, restarts every 5 min
 #   bench/soak.sh --minutes=4 --restart-every=1 --window=1 # a short try of the same
+#   bench/soak.sh --minutes=15 --nmt=true                  # with Native Memory Tracking: the router's
+#                                                          # native growth per category, saved every 5 min
+#   bench/soak.sh --minutes=8 "--router-jvm-args=-XX:+AlwaysPreTouch"   # extra JVM options for the router
 #
 # Prints the router's heap and RSS every 10 s, latency p50/p99/max per 5-minute window, and the
 # legs lost, duplicated and dead-lettered; writes all of it to target/bench/soak.json.

@@ -79,6 +79,10 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String name() {
         return name;
     }

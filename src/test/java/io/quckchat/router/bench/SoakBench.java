@@ -75,6 +75,15 @@ public final class SoakBench {
     private final AtomicLong duplicates = new AtomicLong();
     /** Each restart's start and end, ns from the first event: the report sets the minute after apart. */
     private final List<long[]> outages = java.util.Collections.synchronizedList(new ArrayList<>());
+    /**
+     * With {@code --nmt=true}: the router runs with Native Memory Tracking, baselined 3 minutes in;
+     * the growth since then by category is saved every 5 minutes and at the end.
+     */
+    private boolean nmt;
+    /** {@code --router-jvm-args}: JVM options for the router after the shipped ones. */
+    private List<String> routerJvmArgs = List.of();
+
+    private long nextNmt = TimeUnit.MINUTES.toNanos(3);
     /** Nanoseconds between two events at the offered rate. */
     private long interval;
 
@@ -98,6 +107,8 @@ public final class SoakBench {
         double window = Double.parseDouble(o.getOrDefault("window", "5"));
         int sampleSeconds = Integer.parseInt(o.getOrDefault("sample", "10"));
         Path out = Path.of(o.getOrDefault("out", "target/bench/soak.json"));
+        boolean nmt = Boolean.parseBoolean(o.getOrDefault("nmt", "false"));
+        String jvmArgs = o.getOrDefault("router-jvm-args", "").trim();
         TestBrokers brokers = TestBrokers.get();
         if (!brokers.external()) {
             throw new IllegalArgumentException(
@@ -116,7 +127,10 @@ public final class SoakBench {
                 sampleSeconds,
                 window));
         try {
-            new SoakBench(brokers, total).run(rate, restartEvery, window, sampleSeconds, out);
+            SoakBench soak = new SoakBench(brokers, total);
+            soak.nmt = nmt;
+            soak.routerJvmArgs = jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+"));
+            soak.run(rate, restartEvery, window, sampleSeconds, out);
         } finally {
             System.exit(0); // the in-JVM Kafka's threads would keep the JVM up
         }
@@ -133,6 +147,10 @@ public final class SoakBench {
             int port = TestBrokers.freePort();
             List<String> command = new ArrayList<>(
                     List.of(ProcessHandle.current().info().command().orElse("java"), "@config/jvm.options"));
+            if (nmt) {
+                command.add("-XX:NativeMemoryTracking=summary");
+            }
+            command.addAll(routerJvmArgs);
             command.addAll(List.of("-jar", RouterProcess.jar().toString()));
             command.addAll(ns.routerArgs(
                     brokers,
@@ -185,6 +203,7 @@ public final class SoakBench {
                     router.checkAlive();
                     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
                 }
+                nextNmt = Math.min(nextNmt, System.nanoTime() - begin); // the growth at the end too
                 samples.add(sample(router, http, System.nanoTime() - begin));
                 watching = false;
                 for (Thread watcher : watchers) {
@@ -435,6 +454,22 @@ public final class SoakBench {
 
     private Map<String, Object> sample(BenchProcess router, Http http, long at) throws Exception {
         router.checkAlive();
+        if (nmt && at >= nextNmt) {
+            boolean first = nextNmt == TimeUnit.MINUTES.toNanos(3);
+            Path file = Path.of("target", "bench", ns.id() + "-nmt-" + clock(at).replace(':', '-') + ".txt");
+            new ProcessBuilder(
+                            "jcmd",
+                            Long.toString(router.pid()),
+                            "VM.native_memory",
+                            first ? "baseline" : "summary.diff")
+                    .redirectErrorStream(true)
+                    .redirectOutput(file.toFile())
+                    .start()
+                    .waitFor(60, TimeUnit.SECONDS);
+            say("  " + clock(at) + " native memory " + (first ? "baseline" : "growth since the baseline") + ": "
+                    + file);
+            nextNmt = first ? TimeUnit.MINUTES.toNanos(5) : nextNmt + TimeUnit.MINUTES.toNanos(5);
+        }
         Map<String, Double> metrics = prometheus(http);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("seconds", Math.round(at / 1e9));
