@@ -31,44 +31,18 @@ class BackPressureIT {
 
     @Test
     void aDestinationAwayStopsFetchingAtTheInFlightLimit() throws Exception {
-        Namespace ns = Namespace.random();
-        TestBrokers brokers = TestBrokers.get();
-        brokers.startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
-        URI amqp = brokers.rabbitUri();
-        try (TcpProxy rabbitProxy = new TcpProxy(amqp.getHost(), amqp.getPort());
-                RabbitMqProbe rabbit = new RabbitMqProbe(ns);
-                KafkaProbe kafka = new KafkaProbe()) {
-            ConfigurableApplicationContext router = RouterApp.start(
-                    ns,
-                    "--RABBITMQ_URL=amqp://" + amqp.getUserInfo() + "@127.0.0.1:" + rabbitProxy.port(),
-                    "--quckchat.kafka.max-in-flight=" + MAX_IN_FLIGHT);
-            try {
-                ChatEventSource source = router.getBean(ChatEventSource.class);
-                await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
-                rabbit.listen("notifications");
-                rabbitProxy.cut();
-
-                kafka.streamMessages(ns.id(), EVENTS, 20, 500, Duration.ZERO).get();
-                await("the in-flight limit reached")
-                        .atMost(Duration.ofSeconds(30))
-                        .until(() -> source.inFlight() >= MAX_IN_FLIGHT);
-                // without the pause every event of the backlog would be read and held (3,000)
-                await("fetching paused: the in-flight count stays bounded, the rest left in Kafka")
-                        .during(Duration.ofSeconds(3))
-                        .atMost(Duration.ofSeconds(10))
-                        .until(() -> source.inFlight() <= MAX_IN_FLIGHT + ONE_POLL);
-
-                rabbitProxy.restore();
-                await("everything delivered once RabbitMQ is back")
-                        .atMost(Duration.ofSeconds(120))
-                        .until(() -> Deliveries.distinctIds(rabbit.messages("notifications"))
-                                        .size()
-                                == EVENTS);
-            } finally {
-                router.close();
-                rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
-            }
-        }
+        withRabbitMqCut("--quckchat.kafka.max-in-flight=" + MAX_IN_FLIGHT, (ns, source, kafka) -> {
+            kafka.streamMessages(ns.id(), EVENTS, 20, 500, Duration.ZERO).get();
+            await("the in-flight limit reached")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> source.inFlight() >= MAX_IN_FLIGHT);
+            // without the pause every event of the backlog would be read and held (3,000)
+            await("fetching paused: the in-flight count stays bounded, the rest left in Kafka")
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> source.inFlight() <= MAX_IN_FLIGHT + ONE_POLL);
+            return EVENTS;
+        });
     }
 
     /**
@@ -80,8 +54,40 @@ class BackPressureIT {
     @Test
     void largeEventsStopFetchingAtTheBytesLimitLongBeforeTheCount() throws Exception {
         int events = 2000;
-        long maxBytes = 1024 * 1024;
         String content = "x".repeat(8 * 1024);
+        withRabbitMqCut("--quckchat.kafka.max-in-flight-bytes=1MB", (ns, source, kafka) -> {
+            for (int i = 0; i < events; i++) {
+                String key = "c-" + (i % 20);
+                kafka.sendAsync(
+                        "message.sent",
+                        key,
+                        "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key
+                                + "\",\"senderId\":\"u1\",\"content\":\"" + content + "\"}",
+                        ns.id() + "-big-" + i);
+            }
+            kafka.flush();
+            await("the bytes limit reached")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> source.inFlightBytes() >= 1024 * 1024);
+            // without the bytes limit all 2,000 would be read and held (the count limit is 5,000)
+            await("fetching paused: the events held stay within the pause plus one poll")
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> source.inFlight() <= ONE_POLL + 200);
+            return events;
+        });
+    }
+
+    /** What a test does while RabbitMQ is cut off; returns how many events it sent. */
+    private interface WhileAway {
+        int run(Namespace ns, ChatEventSource source, KafkaProbe kafka) throws Exception;
+    }
+
+    /**
+     * Starts a router with {@code setting} whose RabbitMQ goes through a proxy, cuts the proxy, runs
+     * {@code whileAway}, restores the proxy and waits for every event's notification.
+     */
+    private static void withRabbitMqCut(String setting, WhileAway whileAway) throws Exception {
         Namespace ns = Namespace.random();
         TestBrokers brokers = TestBrokers.get();
         brokers.startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
@@ -90,40 +96,21 @@ class BackPressureIT {
                 RabbitMqProbe rabbit = new RabbitMqProbe(ns);
                 KafkaProbe kafka = new KafkaProbe()) {
             ConfigurableApplicationContext router = RouterApp.start(
-                    ns,
-                    "--RABBITMQ_URL=amqp://" + amqp.getUserInfo() + "@127.0.0.1:" + rabbitProxy.port(),
-                    "--quckchat.kafka.max-in-flight-bytes=1MB");
+                    ns, "--RABBITMQ_URL=amqp://" + amqp.getUserInfo() + "@127.0.0.1:" + rabbitProxy.port(), setting);
             try {
                 ChatEventSource source = router.getBean(ChatEventSource.class);
                 await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.queueExists("notifications"));
                 rabbit.listen("notifications");
                 rabbitProxy.cut();
 
-                for (int i = 0; i < events; i++) {
-                    String key = "c-" + (i % 20);
-                    kafka.sendAsync(
-                            "message.sent",
-                            key,
-                            "{\"messageId\":\"" + i + "\",\"conversationId\":\"" + key
-                                    + "\",\"senderId\":\"u1\",\"content\":\"" + content + "\"}",
-                            ns.id() + "-big-" + i);
-                }
-                kafka.flush();
-                await("the bytes limit reached")
-                        .atMost(Duration.ofSeconds(30))
-                        .until(() -> source.inFlightBytes() >= maxBytes);
-                // without the bytes limit all 2,000 would be read and held (the count limit is 5,000)
-                await("fetching paused: the events held stay within the pause plus one poll")
-                        .during(Duration.ofSeconds(3))
-                        .atMost(Duration.ofSeconds(10))
-                        .until(() -> source.inFlight() <= ONE_POLL + 200);
+                int sent = whileAway.run(ns, source, kafka);
 
                 rabbitProxy.restore();
                 await("everything delivered once RabbitMQ is back")
                         .atMost(Duration.ofSeconds(120))
                         .until(() -> Deliveries.distinctIds(rabbit.messages("notifications"))
                                         .size()
-                                == events);
+                                == sent);
             } finally {
                 router.close();
                 rabbit.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
