@@ -14,16 +14,9 @@
 # Not a test: the figures depend on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
-brokers=embedded
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    --brokers=*) brokers=${arg#--brokers=} ;;
-    *) args+=("$arg") ;;
-  esac
-done
-case "$brokers" in embedded|external) ;; *) echo "--brokers is embedded or external, got: $brokers" >&2; exit 2 ;; esac
+bench_args "$@"
 
 if ! command -v wrk >/dev/null; then
   echo "[bench] installing wrk"
@@ -31,12 +24,5 @@ if ! command -v wrk >/dev/null; then
 fi
 echo "[bench] installing the Node baseline's dependencies (npm ci in bench/ingress-node)"
 (cd bench/ingress-node && npm ci --no-audit --no-fund --silent)
-echo "[bench] building the router jar and the benchmark (./mvnw -B -q -DskipTests package)"
-./mvnw -B -q -DskipTests package
-mkdir -p target/bench
-exec java -Xmx1g \
-  -Dquckchat.test.brokers="$brokers" \
-  -Dquckchat.test.partitions="${PARTITIONS:-6}" \
-  -Dlogback.configurationFile=bench/logback-bench.xml \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  io.quckchat.router.bench.IngressBench "${args[@]+"${args[@]}"}"
+bench_build
+bench_exec 1g IngressBench "${args[@]+"${args[@]}"}"

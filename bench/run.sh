@@ -18,23 +18,9 @@
 # target/bench/router-bench.json). Not a test: the figures depend on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
-brokers=embedded
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    --brokers=*) brokers=${arg#--brokers=} ;;
-    *) args+=("$arg") ;;
-  esac
-done
-case "$brokers" in embedded|external) ;; *) echo "--brokers is embedded or external, got: $brokers" >&2; exit 2 ;; esac
+bench_args "$@"
 
-echo "[bench] building the router jar and the benchmark (./mvnw -B -q -DskipTests package)"
-./mvnw -B -q -DskipTests package
-mkdir -p target/bench
-exec java -Xmx2g \
-  -Dquckchat.test.brokers="$brokers" \
-  -Dquckchat.test.partitions="${PARTITIONS:-6}" \
-  -Dlogback.configurationFile=bench/logback-bench.xml \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  io.quckchat.router.bench.RouterBench "${args[@]+"${args[@]}"}"
+bench_build
+bench_exec 2g RouterBench "${args[@]+"${args[@]}"}"

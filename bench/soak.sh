@@ -16,13 +16,8 @@
 # legs lost, duplicated and dead-lettered; writes all of it to target/bench/soak.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
-echo "[soak] building the router jar and the benchmark (./mvnw -B -q -DskipTests package)"
-./mvnw -B -q -DskipTests package
-mkdir -p target/bench
-exec java -Xmx2g \
-  -Dquckchat.test.brokers=external \
-  -Dquckchat.test.partitions="${PARTITIONS:-6}" \
-  -Dlogback.configurationFile=bench/logback-bench.xml \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  io.quckchat.router.bench.SoakBench "$@"
+brokers=external # the soak restarts this machine's RabbitMQ
+bench_build
+bench_exec 2g SoakBench "$@"

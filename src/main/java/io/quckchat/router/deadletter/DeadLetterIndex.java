@@ -44,9 +44,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * it was redriven) in an embedded H2 database on disk, in a folder of its own that is deleted when
  * the router stops. A consumer without a group reads every {@code *.dlq} topic from the start when
  * the router starts and follows them after (new dead-letter topics within 2 s); redrive marks come
- * from Redis, where every replica writes them, read when a query filters by them. The topics stay the source of truth: the index only
- * answers which letters match, {@link DeadLetterReader} reads the letters themselves. The heap it
- * needs does not grow with the letters (H2 keeps a small page cache; the rest is on disk).
+ * from Redis, where every replica writes them, read when a query filters by them. The topics stay
+ * the source of truth: the index only answers which letters match, {@link DeadLetterReader} reads
+ * the letters themselves. The heap it needs does not grow with the letters (H2 keeps a small page
+ * cache; the rest is on disk).
  */
 final class DeadLetterIndex implements AutoCloseable {
 
@@ -117,7 +118,7 @@ final class DeadLetterIndex implements AutoCloseable {
 
     /**
      * Marks letters this replica just redrove, at once: its next list call sees them (the marks of
-     * other replicas arrive through Redis within about half a second).
+     * other replicas are read from Redis when a query filters by {@code redriven}).
      */
     void markRedriven(List<String> ids, Instant at) {
         try (Connection db = DriverManager.getConnection(url);
@@ -225,17 +226,18 @@ final class DeadLetterIndex implements AutoCloseable {
         }
     }
 
-    /**
-     * @param order the equality-filtered columns of the index that serves the query, as a prefix of
-     *     its ORDER BY: they are constant, so the order is the same, but H2 reads the index in order
-     *     (and stops after the page) only when the ORDER BY starts with them
-     */
+    /** The other replicas' redrive marks, when the query filters by them. */
     private void syncMarksFor(DeadLetterQuery query) {
         if (query.redriven() != null) {
             syncMarks();
         }
     }
 
+    /**
+     * @param order the equality-filtered columns of the index that serves the query, as a prefix of
+     *     its ORDER BY: they are constant, so the order is the same, but H2 reads the index in order
+     *     (and stops after the page) only when the ORDER BY starts with them
+     */
     private record Where(String sql, List<Object> values, String order) {
         int bind(PreparedStatement statement) throws SQLException {
             int i = 1;

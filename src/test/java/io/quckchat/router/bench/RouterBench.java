@@ -528,7 +528,8 @@ public final class RouterBench {
         return processes.stream().mapToDouble(BenchProcess::cpuSeconds).sum();
     }
 
-    private static double percentile(long[] sortedMicros, int p) {
+    /** The p-th percentile of sorted microseconds, in milliseconds; NaN when there are none. */
+    static double percentile(long[] sortedMicros, int p) {
         if (sortedMicros.length == 0) {
             return Double.NaN;
         }

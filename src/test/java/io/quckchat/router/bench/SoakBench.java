@@ -626,11 +626,11 @@ public final class SoakBench {
             row.put("window", clock(w * windowNanos) + "-" + clock((w + 1) * windowNanos));
             row.put("events", events);
             row.put("timedEvents", micros.length);
-            row.put("p50Ms", percentile(micros, 50));
-            row.put("p99Ms", percentile(micros, 99));
+            row.put("p50Ms", RouterBench.percentile(micros, 50));
+            row.put("p99Ms", RouterBench.percentile(micros, 99));
             row.put("maxMs", micros.length == 0 ? 0 : micros[micros.length - 1] / 1000.0);
             row.put("eventsApartFromRestarts", apartMicros.length);
-            row.put("p99ApartFromRestartsMs", apartMicros.length == 0 ? null : percentile(apartMicros, 99));
+            row.put("p99ApartFromRestartsMs", apartMicros.length == 0 ? null : RouterBench.percentile(apartMicros, 99));
             row.put("heapMaxMiB", heapMax);
             row.put("rssMaxMiB", rss);
             row.put("legsLost", windowLost);
@@ -679,14 +679,6 @@ public final class SoakBench {
     private static boolean inWindow(Map<String, Object> sample, int fromSeconds, int toSeconds) {
         long at = ((Number) sample.get("seconds")).longValue();
         return at >= fromSeconds && at < toSeconds;
-    }
-
-    private static double percentile(long[] sortedMicros, int p) {
-        if (sortedMicros.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
-        return Math.round(sortedMicros[Math.max(0, index)] / 100.0) / 10.0;
     }
 
     private static long mib(double bytes) {
