@@ -1,6 +1,12 @@
 package io.quckchat.router.ops;
 
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 
 /**
@@ -11,16 +17,30 @@ final class BrokerProblem {
 
     private final String broker;
     private final Logger log;
+    private final Predicate<Throwable> answer;
     private volatile String last;
 
     BrokerProblem(String broker, Logger log) {
+        this(broker, log, e -> false);
+    }
+
+    /**
+     * @param answer tells a broker's own answer (a refused password, a missing permission) from a
+     *     transport symptom; an answer found anywhere in the failure, suppressed exceptions
+     *     included, is the reason given. A client that tries several nodes (Lettuce asks each
+     *     sentinel in turn) keeps the other nodes' failures as suppressed exceptions, and the one
+     *     it chose as the cause may be a closed connection while the others say why.
+     */
+    BrokerProblem(String broker, Logger log, Predicate<Throwable> answer) {
         this.broker = broker;
         this.log = log;
+        this.answer = answer;
     }
 
     /** The failure's reason for the health details; logged when it differs from the last one. */
     String failed(String what, Throwable e) {
-        String problem = describe(broker, e);
+        Throwable reason = answerIn(e, answer);
+        String problem = reason == null ? describe(broker, e) : broker + ": " + reason.getMessage();
         if (!Objects.equals(problem, last)) {
             log.warn("{} unavailable: {}", what, problem);
             last = problem;
@@ -50,5 +70,26 @@ final class BrokerProblem {
             }
         }
         return broker + ": " + (message == null ? cause.getClass().getSimpleName() : message);
+    }
+
+    /** The first throwable in the failure's cause chains and suppressed exceptions that is an answer. */
+    static Throwable answerIn(Throwable e, Predicate<Throwable> answer) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> next = new ArrayDeque<>();
+        next.add(e);
+        while (!next.isEmpty()) {
+            Throwable t = next.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (answer.test(t) && t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t;
+            }
+            if (t.getCause() != null) {
+                next.add(t.getCause());
+            }
+            next.addAll(java.util.Arrays.asList(t.getSuppressed()));
+        }
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.quckchat.router.ops;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.quckchat.router.config.RedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ public class RedisHealthIndicator extends AbstractHealthIndicator {
 
     private final RedisConnectionFactory factory;
     private final RedisConnection connection;
-    private final BrokerProblem problem = new BrokerProblem("redis", log);
+    private final BrokerProblem problem =
+            new BrokerProblem("redis", log, e -> e instanceof RedisCommandExecutionException);
 
     public RedisHealthIndicator(RedisConnectionFactory factory, RedisConnection connection) {
         super("Redis health check failed");

@@ -108,6 +108,11 @@ public final class RedisSentinels implements AutoCloseable {
         return master.port();
     }
 
+    /** The ports of the two replicas. */
+    public List<Integer> replicaPorts() {
+        return replicas.stream().map(RedisProcess::port).toList();
+    }
+
     /**
      * Cuts replication as a network partition would: the master drops its replicas and refuses
      * them (their user is switched off), and keeps taking the router's writes, which no replica
