@@ -26,6 +26,9 @@ import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -262,11 +265,62 @@ public class QueueDashboard {
     }
 
     public DeadLetterPage deadLetters(int page, int size) {
+        return deadLetters(DeadLetterQuery.ALL, page, size);
+    }
+
+    /** A page of the dead letters this query matches, newest first. */
+    public DeadLetterPage deadLetters(DeadLetterQuery query, int page, int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("page must be >= 0 and size 1.." + MAX_PAGE_SIZE);
         }
-        DeadLetterQuery all = DeadLetterQuery.ALL;
-        return new DeadLetterPage(page, size, deadLetters.count(all), deadLetters.list(all, page, size));
+        return new DeadLetterPage(page, size, deadLetters.count(query), deadLetters.list(query, page, size));
+    }
+
+    /** One dead letter with its record's headers. */
+    public Optional<DeadLetters.Detail> deadLetter(String id) {
+        return deadLetters.detail(id);
+    }
+
+    /**
+     * A route's definition as loaded: the YAML (or other) file it came from, and its text; empty
+     * when no loaded route has this id.
+     *
+     * @param location the file, or null for a route built in Java
+     * @param source the file's text, or null when it cannot be read
+     */
+    public record RouteSource(String id, String location, String source) {}
+
+    public Optional<RouteSource> routeSource(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        RouteDefinition definition = ((ModelCamelContext) camel).getRouteDefinition(id);
+        if (definition == null) {
+            return Optional.empty();
+        }
+        Resource resource = definition.getResource();
+        if (resource == null) {
+            return Optional.of(new RouteSource(id, null, null));
+        }
+        String text;
+        try (java.io.InputStream in = resource.getInputStream()) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn(
+                    "Dashboard: cannot read the source of route {} ({}): {}", id, resource.getLocation(), e.toString());
+            text = null;
+        }
+        return Optional.of(new RouteSource(id, resource.getLocation(), text));
+    }
+
+    /** A job's log lines (its processor's {@code job.log()}), oldest first; at most 1,000. */
+    public List<String> jobLogs(String queue, String id) {
+        return List.of(); // TODO merge: BullMqQueues.logs
+    }
+
+    /** The flow map of the routes loaded now. */
+    public FlowMap flowMap() {
+        return FlowMap.of(camel);
     }
 
     public List<DeadLetters.Outcome> redrive(String id, DeadLetters.Scope scope) {

@@ -117,6 +117,25 @@ public class DeadLetters {
         return Optional.of(view(record, (String) redis.opsForHash().get(marks, id)));
     }
 
+    /** One header of a dead letter's record, as text. */
+    public record HeaderText(String name, String value) {}
+
+    /** A dead letter with every header of its record (the original event's and the failure's), in record order. */
+    public record Detail(DeadLetterView letter, List<HeaderText> headers) {}
+
+    public Optional<Detail> detail(String id) {
+        ConsumerRecord<byte[], byte[]> record = reader.read(List.of(id)).get(id);
+        if (record == null) {
+            return Optional.empty();
+        }
+        List<HeaderText> headers = new ArrayList<>();
+        for (Header header : record.headers()) {
+            headers.add(new HeaderText(
+                    header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8)));
+        }
+        return Optional.of(new Detail(view(record, (String) redis.opsForHash().get(marks, id)), List.copyOf(headers)));
+    }
+
     /** Redrives these letters (by id); a dry run only says what would happen. */
     public Redrive redrive(List<String> ids, Scope scope, boolean dryRun, boolean force) {
         Tally tally = new Tally();

@@ -194,6 +194,14 @@ public final class RouteSandbox implements ChatEventRoutes {
         if (route == null) {
             throw new IllegalArgumentException("no route " + routeId);
         }
+        return destinations(context, route);
+    }
+
+    /**
+     * Where a route of this context can deliver to, from its sink endpoints (whatever its filters
+     * decide): the sandbox's routes, and the router's own for the dashboard's flow map.
+     */
+    public static Set<Destination> destinations(CamelContext context, RouteDefinition route) {
         Set<Destination> destinations = new LinkedHashSet<>();
         for (SendDefinition<?> send :
                 ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), SendDefinition.class)) {

@@ -1,9 +1,11 @@
-// QuckChat Router queue dashboard: posts the buttons' actions as JSON to <base>/api and re-reads the
-// live panels (server-rendered, already escaped HTML) every 3 s. No inline script; no innerHTML of data.
+// QuckChat Router operations console: posts the buttons' actions as JSON to <base>/api (after the
+// operator confirms each), re-reads the live panels (server-rendered, already escaped HTML) every
+// 3 s, and puts the live figures on the flow map. No inline script; no innerHTML of data.
 (function () {
   'use strict';
   var base = document.body.getAttribute('data-base');
   var api = location.origin + base + '/api';
+  var deadLetterApi = location.origin + '/admin/dead-letters';
   var LIVE = ['search', 'queues', 'failed', 'jobs', 'rabbitmq', 'routes'];
   var ALL = LIVE.concat(['dead-letters']);
   var status = document.getElementById('status');
@@ -15,8 +17,14 @@
   }
 
   function refresh(panels) {
+    var present = panels.filter(function (p) {
+      return document.getElementById('panel-' + p);
+    });
+    if (!present.length) {
+      return Promise.resolve();
+    }
     var params = new URLSearchParams(location.search);
-    params.set('panels', panels.join(','));
+    params.set('panels', present.join(','));
     return fetch(location.origin + location.pathname + '?' + params.toString(), {
       credentials: 'same-origin',
       headers: { Accept: 'text/html' }
@@ -30,6 +38,7 @@
       var open = Array.prototype.map.call(document.querySelectorAll('details[open][id]'), function (d) {
         return d.id;
       });
+      var focused = document.activeElement && document.activeElement.getAttribute('aria-label');
       fresh.querySelectorAll('section[data-panel]').forEach(function (section) {
         var old = document.getElementById(section.id);
         if (old) {
@@ -42,23 +51,60 @@
           details.open = true;
         }
       });
+      if (focused) { // keyboard users keep their place across a refresh
+        var again = document.querySelector('[aria-label="' + CSS.escape(focused) + '"]');
+        if (again) {
+          again.focus();
+        }
+      }
     });
   }
 
-  function post(path, body) {
-    return fetch(api + path, {
-      method: 'POST',
+  function send(url, method, body) {
+    return fetch(url, {
+      method: method,
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body)
+      body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () {
         return {};
       }).then(function (json) {
         if (!response.ok) {
-          throw new Error(json.error || ('HTTP ' + response.status));
+          throw new Error(json.error || json.detail || ('HTTP ' + response.status));
         }
         return json;
+      });
+    });
+  }
+
+  function post(path, body) {
+    return send(api + path, 'POST', body);
+  }
+
+  var CANCELLED = 'Cancelled';
+
+  /** A redrive: a dry run first, its answer shown, then the redrive itself if the operator agrees. */
+  function redrive(request, what) {
+    var dry = Object.assign({ dryRun: true }, request);
+    var shown = document.getElementById('dl-dry-run');
+    return send(deadLetterApi + '/redrive', 'POST', dry).then(function (plan) {
+      var counts = Object.keys(plan.counts).map(function (k) {
+        return plan.counts[k] + ' ' + k;
+      }).join(', ') || 'nothing';
+      var text = 'Dry run for ' + what + ': ' + plan.count + ' letter(s) would be redriven (' + counts + ')';
+      if (shown) {
+        shown.textContent = text;
+      }
+      if (plan.count === 0 || !window.confirm(text + '. Redrive them now?')) {
+        return CANCELLED + ' after the dry run: ' + text;
+      }
+      return send(deadLetterApi + '/redrive', 'POST', request).then(function (done) {
+        var result = 'Redrove ' + done.count + ' letter(s) of ' + what;
+        if (shown) {
+          shown.textContent = result;
+        }
+        return result;
       });
     });
   }
@@ -77,20 +123,61 @@
         return r.retried + ' failed job(s) of ' + r.queue + ' retried, ' + r.remaining + ' still failed';
       });
     },
+    promote: function (b) {
+      return post('/jobs/promote', { queue: b.dataset.queue, id: b.dataset.id }).then(function () {
+        return 'Job ' + b.dataset.id + ' of ' + b.dataset.queue + ' promoted: it runs now';
+      });
+    },
+    pause: function (b) {
+      return post('/queues/pause', { queue: b.dataset.queue }).then(function () {
+        return 'Queue ' + b.dataset.queue + ' paused';
+      });
+    },
+    resume: function (b) {
+      if (b.dataset.route) {
+        return post('/routes/resume', { route: b.dataset.route }).then(function (r) {
+          return 'Route ' + r.id + ': ' + r.status;
+        });
+      }
+      return post('/queues/resume', { queue: b.dataset.queue }).then(function () {
+        return 'Queue ' + b.dataset.queue + ' resumed';
+      });
+    },
+    clean: function (b) {
+      return post('/queues/clean', {
+        queue: b.dataset.queue, state: b.dataset.state, olderThanSeconds: 3600, limit: 1000
+      }).then(function (r) {
+        var removed = r.removed ? r.removed.length : (r.count || 0);
+        return removed + ' ' + b.dataset.state + ' job(s) of ' + b.dataset.queue + ' removed';
+      });
+    },
     suspend: function (b) {
       return post('/routes/suspend', { route: b.dataset.route }).then(function (r) {
         return 'Route ' + r.id + ': ' + r.status;
       });
     },
-    resume: function (b) {
-      return post('/routes/resume', { route: b.dataset.route }).then(function (r) {
-        return 'Route ' + r.id + ': ' + r.status;
-      });
-    },
     redrive: function (b) {
-      return post('/dead-letters/redrive', { letter: b.dataset.letter, scope: 'LEG' }).then(function (r) {
-        return 'Dead letter ' + b.dataset.letter + ': ' + (r.length ? r[0].action : 'nothing done');
+      return redrive({ letters: [b.dataset.letter] }, 'dead letter ' + b.dataset.letter);
+    },
+    'redrive-selected': function () {
+      var ids = Array.prototype.map.call(document.querySelectorAll('input.dl-select:checked'), function (c) {
+        return c.value;
       });
+      if (!ids.length) {
+        return Promise.resolve('Tick the letters to redrive first');
+      }
+      return redrive({ letters: ids }, ids.length + ' selected letter(s)');
+    },
+    'redrive-filter': function (b) {
+      var filter = {};
+      [['topic', 'topic'], ['leg', 'leg'], ['error', 'errorClass'], ['event', 'eventId']].forEach(function (pair) {
+        if (b.dataset[pair[0]]) {
+          filter[pair[1]] = b.dataset[pair[0]];
+        }
+      });
+      return Object.keys(filter).length
+        ? redrive({ filter: filter }, 'the letters matching the filter')
+        : redrive({ all: true }, 'every letter not yet redriven');
     }
   };
 
@@ -100,12 +187,20 @@
       return;
     }
     var name = button.dataset.action;
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+      say(CANCELLED);
+      return;
+    }
     button.disabled = true;
     busy = true;
     say('Working…');
     actions[name](button).then(function (message) {
       say(message);
-      return refresh(name === 'redrive' || name === 'refresh' ? ALL : LIVE);
+      if (button.dataset.after === 'reload' && message.indexOf(CANCELLED) !== 0) {
+        location.reload();
+        return undefined;
+      }
+      return refresh(name.indexOf('redrive') === 0 || name === 'refresh' ? ALL : LIVE);
     }).catch(function (error) {
       say('Failed: ' + error.message);
     }).then(function () {
@@ -113,6 +208,36 @@
       busy = false;
     });
   });
+
+  // The flow map's live figures: rates on the lines, lag on topics, depth on queues, red for trouble.
+  var map = document.getElementById('flow-map');
+  function perSecond(value) {
+    return value >= 10 ? Math.round(value) + '/s' : (Math.round(value * 10) / 10) + '/s';
+  }
+  function updateMap() {
+    if (!map || !document.body.contains(map)) {
+      return Promise.resolve();
+    }
+    return send(api + '/flow', 'GET').then(function (flow) {
+      map.querySelectorAll('g.edge').forEach(function (g) {
+        var edge = flow.edges[g.dataset.edge];
+        var text = edge ? perSecond(edge.perSecond) : '';
+        g.querySelector('text.edge-rate').textContent = text;
+        g.classList.toggle('trouble', !!(edge && edge.trouble));
+        g.classList.toggle('idle', !edge || edge.perSecond === 0);
+        var row = document.querySelector('tr[data-edge-row="' + CSS.escape(g.dataset.edge) + '"] td.edge-rate-cell');
+        if (row) {
+          row.textContent = text + (edge && edge.trouble ? ' (' + edge.trouble + ')' : '');
+        }
+      });
+      map.querySelectorAll('a.node').forEach(function (a) {
+        var node = flow.nodes[a.dataset.node];
+        var figure = a.querySelector('text.node-figure');
+        figure.textContent = node ? node.figure : a.dataset.kind;
+        a.classList.toggle('trouble', !!(node && node.trouble));
+      });
+    });
+  }
 
   // "Try an event": the routing simulator. Results are built with textContent only.
   var tryForm = document.getElementById('try-form');
@@ -237,9 +362,12 @@
     });
   }
 
+  updateMap().catch(function (error) {
+    say('Flow figures not available: ' + error.message);
+  });
   setInterval(function () {
     if (auto.checked && !busy && !document.hidden) {
-      refresh(LIVE).catch(function (error) {
+      refresh(LIVE).then(updateMap).catch(function (error) {
         say('Refresh failed: ' + error.message);
       });
     }
