@@ -9,6 +9,7 @@ const { Worker } = require('bullmq-v6');
 const worker = new Worker(
   process.env.BULLMQ_QUEUE,
   async (job) => {
+    await job.log(`attempt ${job.attemptsMade + 1} of ${job.opts.attempts || 1}: transcoding ${job.data.attachment ? job.data.attachment.url : job.id}`);
     if (job.attemptsMade < (job.opts.attempts || 1)) {
       throw new Error('transcoder unavailable');
     }

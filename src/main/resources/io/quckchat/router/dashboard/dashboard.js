@@ -39,6 +39,11 @@
         return d.id;
       });
       var focused = document.activeElement && document.activeElement.getAttribute('aria-label');
+      var chosen = {}; // what the operator picked in a refreshed panel stays picked
+      document.querySelectorAll('section[data-panel] select[id], section[data-panel] input.dl-select:checked')
+        .forEach(function (input) {
+          chosen[input.id || ('dl:' + input.value)] = input.type === 'checkbox' ? true : input.value;
+        });
       fresh.querySelectorAll('section[data-panel]').forEach(function (section) {
         var old = document.getElementById(section.id);
         if (old) {
@@ -49,6 +54,16 @@
         var details = document.getElementById(id);
         if (details) {
           details.open = true;
+        }
+      });
+      Object.keys(chosen).forEach(function (key) {
+        if (key.indexOf('dl:') === 0) {
+          var box = document.querySelector('input.dl-select[value="' + CSS.escape(key.substring(3)) + '"]');
+          if (box) {
+            box.checked = true;
+          }
+        } else if (document.getElementById(key)) {
+          document.getElementById(key).value = chosen[key];
         }
       });
       if (focused) { // keyboard users keep their place across a refresh
@@ -144,8 +159,9 @@
       });
     },
     clean: function (b) {
+      var age = document.getElementById('clean-age');
       return post('/queues/clean', {
-        queue: b.dataset.queue, state: b.dataset.state, olderThanSeconds: 3600, limit: 1000
+        queue: b.dataset.queue, state: b.dataset.state, olderThanSeconds: Number(age ? age.value : 3600), limit: 1000
       }).then(function (r) {
         var removed = r.removed ? r.removed.length : (r.count || 0);
         return removed + ' ' + b.dataset.state + ' job(s) of ' + b.dataset.queue + ' removed';

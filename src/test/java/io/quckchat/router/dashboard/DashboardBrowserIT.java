@@ -2,6 +2,7 @@ package io.quckchat.router.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quckchat.router.support.Chromium;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.KafkaProbe;
 import io.quckchat.router.support.Namespace;
@@ -10,11 +11,8 @@ import io.quckchat.router.support.RabbitMqProbe;
 import io.quckchat.router.support.RouterApp;
 import io.quckchat.router.support.Samples;
 import io.quckchat.router.support.TestBrokers;
-import java.io.File;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +23,6 @@ import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -56,8 +52,7 @@ class DashboardBrowserIT {
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
         ConfigurableApplicationContext router = RouterApp.start(ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
         NodeWorker worker = null;
-        ChromeDriver browser = null;
-        Path profile = Files.createTempDirectory("dashboard-chromium");
+        Chromium chromium = null;
         try {
             worker = NodeWorker.start(
                     "dashboard-worker.js",
@@ -70,7 +65,8 @@ class DashboardBrowserIT {
             try (KafkaProbe kafka = new KafkaProbe()) {
                 kafka.send("message.sent", "c-42", Samples.json("message.sent"), event);
             }
-            browser = chromium(profile);
+            chromium = Chromium.asAdmin();
+            ChromeDriver browser = chromium.driver();
             String port = router.getEnvironment().getProperty("local.server.port");
             browser.get(
                     "http://127.0.0.1:" + port + "/admin/queues?q=" + URLEncoder.encode(event, StandardCharsets.UTF_8));
@@ -93,6 +89,7 @@ class DashboardBrowserIT {
             assertThat(retry.getText()).isEqualTo("Retry");
             assertThat(retry.getAttribute("aria-label")).isEqualTo("Retry job " + jobId);
             retry.click();
+            browser.switchTo().alert().accept(); // every action is confirmed
 
             wait.withMessage("the status line confirms the retry")
                     .until(d -> d.findElement(By.id("status")).getText().contains("moved back to waiting"));
@@ -107,8 +104,8 @@ class DashboardBrowserIT {
                             .getText())
                     .isEqualTo("1");
         } finally {
-            if (browser != null) {
-                browser.quit();
+            if (chromium != null) {
+                chromium.close();
             }
             if (worker != null) {
                 worker.close();
@@ -117,7 +114,6 @@ class DashboardBrowserIT {
             try (RabbitMqProbe cleanup = new RabbitMqProbe(ns)) {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
-            deleteTree(profile);
         }
     }
 
@@ -126,10 +122,10 @@ class DashboardBrowserIT {
         Namespace ns = Namespace.random();
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
         ConfigurableApplicationContext router = RouterApp.start(ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
-        ChromeDriver browser = null;
-        Path profile = Files.createTempDirectory("dashboard-chromium");
+        Chromium chromium = null;
         try {
-            browser = chromium(profile);
+            chromium = Chromium.asAdmin();
+            ChromeDriver browser = chromium.driver();
             String port = router.getEnvironment().getProperty("local.server.port");
             browser.get("http://127.0.0.1:" + port + "/admin/queues");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -173,11 +169,10 @@ class DashboardBrowserIT {
                     .extracting(WebElement::getText)
                     .contains("$.callId: integer found, string expected");
         } finally {
-            if (browser != null) {
-                browser.quit();
+            if (chromium != null) {
+                chromium.close();
             }
             router.close();
-            deleteTree(profile);
         }
     }
 
@@ -190,39 +185,5 @@ class DashboardBrowserIT {
     private static String failedCount(org.openqa.selenium.WebDriver browser) {
         return browser.findElement(By.cssSelector("#panel-queues tr[data-queue='media'] td[data-state='failed']"))
                 .getText();
-    }
-
-    private static ChromeDriver chromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort()
-                .build();
-        ChromeDriver driver = new ChromeDriver(service, options);
-        driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand(
-                "Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", Http.admin())));
-        return driver;
-    }
-
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (Exception e) {
-            // a temp folder
-        }
     }
 }
