@@ -130,15 +130,22 @@ class ReplicasIT {
         int events = 20_000;
         RouterProcess a = replica("a");
         listen();
-        // events flow through two joins and a leave; the last 2,000 wait until B is killed, so that
-        // the kill is always mid-stream however long the replicas take to start
+        // events flow through two joins and a leave. However long the replicas take to start, the
+        // events from 6,000 on wait until B and C own partitions (so that each replica gets events
+        // to deliver), and the last 2,000 until B is killed (so that the kill is mid-stream).
+        CountDownLatch joined = new CountDownLatch(1);
         CountDownLatch killed = new CountDownLatch(1);
-        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(600), events - 2_000, killed);
+        CompletableFuture<Void> producing =
+                produce(events, Duration.ofMillis(600), new Gate(6_000, joined), new Gate(events - 2_000, killed));
 
         awaitDelivered(1_000);
         RouterProcess b = replica("b");
         RouterProcess c = replica("c");
         Map<String, Integer> owned = awaitEveryMemberOwnsPartitions(3);
+        joined.countDown();
+        await("B delivers events of its partitions")
+                .atMost(Duration.ofSeconds(120))
+                .until(b::deliveredLegs, legs -> legs > 0);
         long deliveredByA = a.deliveredLegs();
 
         assertThat(a.stop()).as("A's exit code after SIGTERM").isIn(0, 143);
@@ -187,7 +194,8 @@ class ReplicasIT {
         listen();
         // events flow through both restarts; the last 2,000 wait until the second one is done
         CountDownLatch restarted = new CountDownLatch(1);
-        CompletableFuture<Void> producing = produce(events, Duration.ofMillis(750), events - 2_000, restarted);
+        CompletableFuture<Void> producing =
+                produce(events, Duration.ofMillis(750), new Gate(events - 2_000, restarted));
 
         awaitDelivered(1_000);
         assertThat(a.stop()).as("A's exit code after SIGTERM").isIn(0, 143);
@@ -226,23 +234,34 @@ class ReplicasIT {
         rabbit.listen(QUEUES);
     }
 
+    /** The events from {@code at} on wait until {@code open} is counted down. */
+    private record Gate(int at, CountDownLatch open) {}
+
     /**
      * Paced (250 events per flush, then {@code pause}) so that the stream lasts through the membership
-     * changes; the events from {@code gate} on wait until {@code open} is counted down.
+     * changes; at each gate (in order) the stream waits until the gate opens.
      */
-    private CompletableFuture<Void> produce(int events, Duration pause, int gate, CountDownLatch open) {
-        return kafka.streamMessages(TOPIC, ns.id(), 0, gate, KEYS, 250, pause)
-                .thenRunAsync(() -> {
-                    try {
-                        if (!open.await(5, TimeUnit.MINUTES)) {
-                            throw new IllegalStateException("The stream's gate never opened");
+    private CompletableFuture<Void> produce(int events, Duration pause, Gate... gates) {
+        CompletableFuture<Void> stream = CompletableFuture.completedFuture(null);
+        int from = 0;
+        for (Gate gate : gates) {
+            int start = from;
+            stream = stream.thenCompose(
+                            ignored -> kafka.streamMessages(TOPIC, ns.id(), start, gate.at(), KEYS, 250, pause))
+                    .thenRunAsync(() -> {
+                        try {
+                            if (!gate.open().await(5, TimeUnit.MINUTES)) {
+                                throw new IllegalStateException("The stream's gate at " + gate.at() + " never opened");
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
                         }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .thenCompose(ignored -> kafka.streamMessages(TOPIC, ns.id(), gate, events, KEYS, 250, pause));
+                    });
+            from = gate.at();
+        }
+        int last = from;
+        return stream.thenCompose(ignored -> kafka.streamMessages(TOPIC, ns.id(), last, events, KEYS, 250, pause));
     }
 
     /** Events whose analytics task arrived. */
