@@ -42,7 +42,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * answers one JSON line on stdout, in order. Connects to REDIS_HOST / REDIS_PORT (default
  * 127.0.0.1:6379). Operations: add, addAll, send (through a Camel {@code bullmq:} endpoint), counts,
  * jobs, job, retry, isPaused, pause, resume, promote, clean, logs, queues, findJob, bench, exit.
- * Requests carry {@code id}; answers are {@code {"id", "ok": true, "result"}} or {@code {"id", "ok": false, "error": {"type", "message"}}}.
+ * Requests carry {@code id}; answers are {@code {"id", "ok": true, "result"}} or {@code {"id", "ok":
+ * false, "error": {"type", "message"}}}.
  */
 public final class InteropDriver {
 
