@@ -3,6 +3,7 @@ package io.quckchat.camel.bullmq;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -19,9 +20,11 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 
 /**
- * Reads BullMQ queue state the way Bull Board does (counts, pages of jobs, one job with its failure)
- * and retries failed jobs, for queues written by Node's BullMQ 5.x / 6.x or by {@link BullMqClient}.
- * Each read is one Lua call, so it is a consistent snapshot. Thread-safe.
+ * Reads BullMQ queue state the way Bull Board does (counts, pages of jobs, one job with its failure,
+ * its logs) and acts on it (retry, promote, clean, pause, resume), for queues written by Node's
+ * BullMQ 5.x / 6.x or by {@link BullMqClient}. Each read is one Lua call, so it is a consistent
+ * snapshot; each action is one Lua call, so it is atomic and decides "not found" or "moved
+ * meanwhile" in the same step. Thread-safe.
  */
 public final class BullMqQueues {
 
@@ -93,6 +96,17 @@ public final class BullMqQueues {
             counts.put(COUNTED.get(i), ((Number) reply.get(i)).longValue());
         }
         return counts;
+    }
+
+    /**
+     * True if the queue is there: it has a {@code meta} hash, which every add (Node's or this
+     * package's) and Node's {@code Queue} create.
+     */
+    public boolean exists(String queue) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        try (RedisConnection connection = runner.factory().getConnection()) {
+            return Boolean.TRUE.equals(connection.keyCommands().exists(keys.bytes("meta")));
+        }
     }
 
     /** True while the queue is paused ({@code meta.paused} is set). */
@@ -263,6 +277,195 @@ public final class BullMqQueues {
                 utf8(id),
                 utf8(resetAttempts ? "1" : "0"));
         return result != null && result == 1L;
+    }
+
+    /**
+     * Pauses the queue as Node's {@code Queue.pause()} does, for BullMQ 5 and 6 workers alike: sets
+     * {@code meta.paused} (every worker then stops taking jobs; running ones finish), deletes the
+     * wake-up marker and emits {@code paused}. Unless the queue's {@code meta.version} says BullMQ 6
+     * or newer, the waiting jobs also move to the {@code paused} list, where BullMQ 5 keeps them: a
+     * BullMQ 5 {@code resume()} renames that list over {@code wait}, so jobs left in {@code wait}
+     * would be lost. (BullMQ 6 keeps them in {@code wait} and merges a {@code paused} list on resume,
+     * so the move is safe for it too.) Pausing a paused queue pauses it again, as Node does, without
+     * losing jobs.
+     *
+     * @return true if the queue was running, false if it was already paused
+     */
+    public boolean pause(String queue) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        Long result = runner.run(
+                LuaScript.PAUSE,
+                ReturnType.INTEGER,
+                5,
+                keys.bytes("meta"),
+                keys.bytes("wait"),
+                keys.bytes("paused"),
+                keys.bytes("marker"),
+                keys.bytes("events"));
+        return result != null && result == 1L;
+    }
+
+    /**
+     * Resumes the queue as Node's {@code Queue.resume()} does: clears {@code meta.paused}, merges the
+     * {@code paused} list into {@code wait} without overwriting jobs there (those of the paused list
+     * run first, in their order), wakes the workers (marker {@code 0} if a job is ready, else the
+     * delayed marker at the earliest due time) and emits {@code resumed}.
+     *
+     * @return true if the queue was paused, false if it was running
+     */
+    public boolean resume(String queue) {
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        Long result = runner.run(
+                LuaScript.RESUME,
+                ReturnType.INTEGER,
+                7,
+                keys.bytes("meta"),
+                keys.bytes("wait"),
+                keys.bytes("paused"),
+                keys.bytes("marker"),
+                keys.bytes("events"),
+                keys.bytes("prioritized"),
+                keys.bytes("delayed"));
+        return result != null && result == 1L;
+    }
+
+    /**
+     * Removes the jobs of a finished state that finished more than {@code olderThan} ago, oldest
+     * first, at most {@code limit} of them, as Node's {@code Queue.clean(grace, limit, state)}: the
+     * job hash, its logs (and flow bookkeeping) keys and its entry in the state's sorted set, in one
+     * atomic step; then emits {@code cleaned} with the count. Jobs removed meanwhile by someone else
+     * are simply not in the answer.
+     *
+     * @param state {@link BullMqState#COMPLETED} or {@link BullMqState#FAILED}
+     * @param olderThan how long ago a job must have finished (not negative; zero = every job
+     *     finished before now)
+     * @param limit the most jobs removed by this call, at least 1 (call again for the rest)
+     * @return the ids removed, oldest first
+     */
+    public List<String> clean(String queue, BullMqState state, Duration olderThan, int limit) {
+        if (state != BullMqState.COMPLETED && state != BullMqState.FAILED) {
+            throw new IllegalArgumentException("Only completed or failed jobs can be cleaned, not " + state);
+        }
+        if (olderThan == null || olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThan must be zero or more, got " + olderThan);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+        List<Object> reply = runner.run(
+                LuaScript.CLEAN,
+                ReturnType.MULTI,
+                3,
+                keys.bytes(state.keySuffix()),
+                keys.bytes("meta"),
+                keys.bytes("events"),
+                keys.baseBytes(),
+                utf8(Long.toString(cutoff)),
+                utf8(Integer.toString(limit)));
+        List<String> ids = new ArrayList<>(reply == null ? 0 : reply.size());
+        if (reply != null) {
+            reply.forEach(id -> ids.add(string(id)));
+        }
+        return ids;
+    }
+
+    /**
+     * Runs a delayed job now, as Node's {@code job.promote()}: out of {@code delayed} into {@code
+     * prioritized} (by its priority) or {@code wait} (the {@code paused} list of a paused queue not
+     * on BullMQ 6+), its {@code delay} set to 0, the wake-up marker set (unless paused or at its
+     * global concurrency) and {@code waiting} emitted with {@code prev: delayed}.
+     *
+     * @return true if promoted; false if there is no such job or it is not delayed (any more)
+     */
+    public boolean promote(String queue, String id) {
+        return promoteJob(queue, id).done();
+    }
+
+    /**
+     * As {@link #promote(String, String)}, telling why a job was not promoted: not found, or in
+     * which state it is now, decided in the same atomic step.
+     */
+    public BullMqActionResult promoteJob(String queue, String id) {
+        if (!isJobId(id)) {
+            return new BullMqActionResult(BullMqActionResult.Outcome.NOT_FOUND, null);
+        }
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        List<Object> reply = runner.run(
+                LuaScript.PROMOTE,
+                ReturnType.MULTI,
+                13,
+                keys.bytes(id),
+                keys.bytes("delayed"),
+                keys.bytes("wait"),
+                keys.bytes("paused"),
+                keys.bytes("meta"),
+                keys.bytes("active"),
+                keys.bytes("marker"),
+                keys.bytes("prioritized"),
+                keys.bytes("pc"),
+                keys.bytes("events"),
+                keys.bytes("completed"),
+                keys.bytes("failed"),
+                keys.bytes("waiting-children"),
+                utf8(id));
+        long code = ((Number) reply.get(0)).longValue();
+        if (code == 1L) {
+            return new BullMqActionResult(
+                    BullMqActionResult.Outcome.DONE, BullMqState.ofNodeName(string(reply.get(1))));
+        }
+        if (code == -3L) {
+            return new BullMqActionResult(
+                    BullMqActionResult.Outcome.WRONG_STATE, BullMqState.ofNodeName(string(reply.get(1))));
+        }
+        return new BullMqActionResult(BullMqActionResult.Outcome.NOT_FOUND, null);
+    }
+
+    /**
+     * A range of a job's log lines, oldest first, and their count, as Node's {@code
+     * Queue.getJobLogs(id, start, end)} / {@code job.getLogs}. A job without logs, or with no such
+     * job, gives no lines and count 0 (as in Node); {@link BullMqJobLogs#jobExists()} tells the two
+     * apart.
+     *
+     * @param start first index, from 0
+     * @param end last index, inclusive; -1 = to the last line
+     */
+    public BullMqJobLogs logs(String queue, String id, long start, long end) {
+        return logs(queue, id, start, end, true);
+    }
+
+    /**
+     * As {@link #logs(String, String, long, long)}; with {@code ascending} false the indexes count
+     * from the newest line and the lines come newest first (Node's {@code asc = false}).
+     */
+    public BullMqJobLogs logs(String queue, String id, long start, long end, boolean ascending) {
+        if (start < 0 || end < -1 || (end >= 0 && end < start)) {
+            throw new IllegalArgumentException("Need 0 <= start <= end, or end = -1; got " + start + ".." + end);
+        }
+        if (!isJobId(id)) {
+            return new BullMqJobLogs(List.of(), 0, false);
+        }
+        QueueKeys keys = new QueueKeys(prefix, queue);
+        List<Object> reply = runner.run(
+                LuaScript.LOGS,
+                ReturnType.MULTI,
+                2,
+                keys.bytes(id),
+                keys.bytes(id + ":logs"),
+                utf8(Long.toString(start)),
+                utf8(Long.toString(end)),
+                utf8(ascending ? "1" : "0"));
+        List<String> lines = new ArrayList<>();
+        for (Object line : (List<?>) reply.get(2)) {
+            lines.add(string(line));
+        }
+        return new BullMqJobLogs(lines, ((Number) reply.get(1)).longValue(), ((Number) reply.get(0)).longValue() == 1L);
+    }
+
+    /** BullMQ ids never hold ':' (it separates the parts of its keys), nor name one of the queue's keys. */
+    private static boolean isJobId(String id) {
+        return id != null && !id.isEmpty() && id.indexOf(':') < 0 && !QUEUE_KEYS.contains(id);
     }
 
     private static BullMqJobInfo toJob(String queue, String id, BullMqState state, List<?> flatHash) {

@@ -15,6 +15,11 @@ final class LuaScript {
     static final LuaScript COUNTS = load("counts.lua");
     static final LuaScript JOBS = load("jobs.lua");
     static final LuaScript JOB = load("job.lua");
+    static final LuaScript PAUSE = load("pause.lua");
+    static final LuaScript RESUME = load("resume.lua");
+    static final LuaScript PROMOTE = load("promote.lua");
+    static final LuaScript CLEAN = load("clean.lua");
+    static final LuaScript LOGS = load("logs.lua");
 
     private final String name;
     private final byte[] source;

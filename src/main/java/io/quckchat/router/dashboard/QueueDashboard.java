@@ -1,6 +1,8 @@
 package io.quckchat.router.dashboard;
 
+import io.quckchat.camel.bullmq.BullMqActionResult;
 import io.quckchat.camel.bullmq.BullMqJobInfo;
+import io.quckchat.camel.bullmq.BullMqJobLogs;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.camel.bullmq.BullMqState;
 import io.quckchat.router.deadletter.DeadLetterQuery;
@@ -10,6 +12,7 @@ import io.quckchat.router.jobs.BullMqSinkComponent;
 import io.quckchat.router.jobs.JobIds;
 import io.quckchat.router.jobs.ScheduleSinkComponent;
 import io.quckchat.router.ops.QueueDepths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -49,6 +52,10 @@ public class QueueDashboard {
     public static final int SEARCH_LIMIT = 50;
     /** Longest search text. */
     public static final int MAX_QUERY_LENGTH = 512;
+    /** Most finished jobs one "clean" removes; press again for the rest. */
+    public static final int CLEAN_LIMIT = 10_000;
+    /** Most log lines one read returns. */
+    public static final int MAX_LOG_LINES = 1000;
 
     /** The states in the order the dashboard shows them. */
     public static final List<BullMqState> STATES = List.of(
@@ -219,6 +226,91 @@ public class QueueDashboard {
     }
 
     /**
+     * True if the queue is one the routes write to or one found in Redis (it has a {@code meta}
+     * hash). The queue actions answer "not found" for any other name, so a typo never creates a
+     * queue.
+     */
+    public boolean knows(String queue) {
+        requireQueue(queue);
+        return jobSinks.queues().contains(queue) || scheduleSinks.queues().contains(queue) || jobs.exists(queue);
+    }
+
+    /**
+     * Pauses a queue as BullMQ's {@code Queue.pause()}: its workers (BullMQ 5 or 6) take no new
+     * job until it is resumed. See {@link BullMqQueues#pause(String)}.
+     *
+     * @return true if it was running, false if it was paused already
+     */
+    public boolean pauseQueue(String queue) {
+        requireKnownQueue(queue);
+        boolean changed = jobs.pause(queue);
+        log.info("Dashboard: paused BullMQ queue {}{}", queue, changed ? "" : " (it was paused already)");
+        return changed;
+    }
+
+    /** Resumes a queue as BullMQ's {@code Queue.resume()}; true if it was paused. */
+    public boolean resumeQueue(String queue) {
+        requireKnownQueue(queue);
+        boolean changed = jobs.resume(queue);
+        log.info("Dashboard: resumed BullMQ queue {}{}", queue, changed ? "" : " (it was not paused)");
+        return changed;
+    }
+
+    /**
+     * Removes completed or failed jobs that finished more than {@code olderThan} ago, oldest first,
+     * at most {@code limit} (1..{@link #CLEAN_LIMIT}) of them, as BullMQ's {@code Queue.clean}.
+     *
+     * @return the ids removed
+     */
+    public List<String> clean(String queue, BullMqState state, Duration olderThan, int limit) {
+        requireQueue(queue);
+        if (state != BullMqState.COMPLETED && state != BullMqState.FAILED) {
+            throw new IllegalArgumentException("Only completed or failed jobs can be cleaned");
+        }
+        if (olderThan == null || olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThanSeconds must be 0 or more");
+        }
+        if (limit < 1 || limit > CLEAN_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1.." + CLEAN_LIMIT);
+        }
+        requireKnownQueue(queue);
+        List<String> removed = jobs.clean(queue, state, olderThan, limit);
+        log.info(
+                "Dashboard: cleaned {} {} jobs older than {} from BullMQ queue {}",
+                removed.size(),
+                state.nodeName(),
+                olderThan,
+                queue);
+        return removed;
+    }
+
+    /**
+     * Runs a delayed job now, as BullMQ's {@code job.promote()}. The answer says whether it was
+     * promoted, not found, or in which other state it is (it moved meanwhile).
+     */
+    public BullMqActionResult promote(String queue, String id) {
+        requireQueue(queue);
+        BullMqActionResult result = jobs.promoteJob(queue, id);
+        if (result.done()) {
+            log.info("Dashboard: promoted delayed job {} of BullMQ queue {}", id, queue);
+        }
+        return result;
+    }
+
+    /**
+     * Log lines {@code start..end} of a job (inclusive; {@code end = -1} to the last), at most
+     * {@link #MAX_LOG_LINES}, and its line count, as BullMQ's {@code Queue.getJobLogs}.
+     */
+    public BullMqJobLogs logs(String queue, String id, long start, long end) {
+        requireQueue(queue);
+        if (start < 0 || end < -1 || (end >= 0 && end < start)) {
+            throw new IllegalArgumentException("Need 0 <= start <= end, or end = -1");
+        }
+        long last = start + MAX_LOG_LINES - 1;
+        return jobs.logs(queue, id, start, end < 0 ? last : Math.min(end, last));
+    }
+
+    /**
      * Jobs whose id is the text, in every queue; then the jobs the router wrote for the event with
      * this id: their ids are {@code <escaped event id>.<job name>[.<index>]} (see {@link JobIds}),
      * so they are found by id prefix and kept only if the rest of the id is their own name (and
@@ -372,6 +464,12 @@ public class QueueDashboard {
     private void requireRoute(String id) {
         if (id == null || camel.getRoute(id) == null) {
             throw new NotFoundException("No route " + id);
+        }
+    }
+
+    private void requireKnownQueue(String queue) {
+        if (!knows(queue)) {
+            throw new NotFoundException("No BullMQ queue " + queue);
         }
     }
 

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quckchat.camel.bullmq.BullMqActionResult;
 import io.quckchat.camel.bullmq.BullMqAddResult;
 import io.quckchat.camel.bullmq.BullMqBackoff;
 import io.quckchat.camel.bullmq.BullMqClient;
@@ -12,6 +13,7 @@ import io.quckchat.camel.bullmq.BullMqComponent;
 import io.quckchat.camel.bullmq.BullMqConstants;
 import io.quckchat.camel.bullmq.BullMqJob;
 import io.quckchat.camel.bullmq.BullMqJobInfo;
+import io.quckchat.camel.bullmq.BullMqJobLogs;
 import io.quckchat.camel.bullmq.BullMqJobOptions;
 import io.quckchat.camel.bullmq.BullMqKeepJobs;
 import io.quckchat.camel.bullmq.BullMqQueues;
@@ -39,8 +41,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The Java side of the Node interop suite (src/test/node): reads one JSON request per line on stdin,
  * answers one JSON line on stdout, in order. Connects to REDIS_HOST / REDIS_PORT (default
  * 127.0.0.1:6379). Operations: add, addAll, send (through a Camel {@code bullmq:} endpoint), counts,
- * jobs, job, retry, isPaused, queues, findJob, bench, exit. Requests carry {@code id}; answers are
- * {@code {"id", "ok": true, "result"}} or {@code {"id", "ok": false, "error": {"type", "message"}}}.
+ * jobs, job, retry, isPaused, pause, resume, promote, clean, logs, queues, findJob, bench, exit.
+ * Requests carry {@code id}; answers are {@code {"id", "ok": true, "result"}} or {@code {"id", "ok":
+ * false, "error": {"type", "message"}}}.
  */
 public final class InteropDriver {
 
@@ -132,6 +135,26 @@ public final class InteropDriver {
                                 text(r, "jobId"),
                                 r.path("resetAttempts").asBoolean(false));
             case "isPaused" -> reader(prefix).isPaused(text(r, "queue"));
+            case "pause" -> reader(prefix).pause(text(r, "queue"));
+            case "resume" -> reader(prefix).resume(text(r, "queue"));
+            case "promote" -> promote(reader(prefix).promoteJob(text(r, "queue"), text(r, "jobId")));
+            case "clean" ->
+                reader(prefix)
+                        .clean(
+                                text(r, "queue"),
+                                BullMqState.ofNodeName(text(r, "state")),
+                                Duration.ofMillis(r.path("graceMs").asLong(0)),
+                                r.path("limit").asInt(1000));
+            case "logs" -> {
+                BullMqJobLogs logs = reader(prefix)
+                        .logs(
+                                text(r, "queue"),
+                                text(r, "jobId"),
+                                r.path("start").asLong(0),
+                                r.path("end").asLong(-1),
+                                r.path("asc").asBoolean(true));
+                yield Map.of("logs", logs.logs(), "count", logs.count(), "jobExists", logs.jobExists());
+            }
             case "queues" -> reader(prefix).queues();
             case "findJob" ->
                 reader(prefix).findJob(text(r, "jobId")).stream()
@@ -140,6 +163,13 @@ public final class InteropDriver {
             case "bench" -> bench(prefix, r);
             default -> throw new IllegalArgumentException("Unknown op " + r.path("op"));
         };
+    }
+
+    private static Map<String, Object> promote(BullMqActionResult result) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("outcome", result.outcome().name());
+        out.put("state", result.state() == null ? null : result.state().nodeName());
+        return out;
     }
 
     private BullMqClient client(String prefix) {
