@@ -407,7 +407,7 @@ public class QueueDashboard {
 
     /** A job's log lines (its processor's {@code job.log()}), oldest first; at most 1,000. */
     public List<String> jobLogs(String queue, String id) {
-        return List.of(); // TODO merge: BullMqQueues.logs
+        return logs(queue, id, 0, MAX_LOG_LINES - 1).logs();
     }
 
     /** The flow map of the routes loaded now. */

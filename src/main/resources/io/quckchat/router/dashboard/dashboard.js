@@ -163,8 +163,7 @@
       return post('/queues/clean', {
         queue: b.dataset.queue, state: b.dataset.state, olderThanSeconds: Number(age ? age.value : 3600), limit: 1000
       }).then(function (r) {
-        var removed = r.removed ? r.removed.length : (r.count || 0);
-        return removed + ' ' + b.dataset.state + ' job(s) of ' + b.dataset.queue + ' removed';
+        return r.cleaned + ' ' + b.dataset.state + ' job(s) of ' + b.dataset.queue + ' removed';
       });
     },
     suspend: function (b) {
