@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -253,13 +254,20 @@ public record RouterProperties(
     /**
      * @param enabled whether the queue dashboard is served
      * @param path where it is served (admin credentials)
+     * @param chartInterval how often the dashboard's charts sample the router's meters (one point per
+     *     series each time; the charts keep the last hour), 1s to 10m
      */
     public record BullBoard(
             boolean enabled,
 
             @NotNull(message = "is empty")
             @Pattern(regexp = "/.*", message = "must start with '/', got '${validatedValue}'")
-            String path) {}
+            String path,
+
+            @NotNull(message = "is empty")
+            @DurationMin(seconds = 1, message = "must be at least 1s, got ${validatedValue}")
+            @DurationMax(minutes = 10, message = "must be at most 10m, got ${validatedValue}")
+            Duration chartInterval) {}
 
     /**
      * Admin credentials; an empty password keeps the admin surfaces locked.

@@ -56,6 +56,7 @@ class DashboardPage {
             + " img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final Map<String, MediaType> ASSETS = Map.of(
             "dashboard.js", MediaType.valueOf("text/javascript;charset=UTF-8"),
+            "dashboard-charts.js", MediaType.valueOf("text/javascript;charset=UTF-8"),
             "dashboard.css", MediaType.valueOf("text/css;charset=UTF-8"));
 
     private final QueueDashboard dashboard;

@@ -1,12 +1,14 @@
 package io.quckchat.router.ops;
 
 import com.rabbitmq.client.ConnectionFactory;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quckchat.camel.bullmq.BullMqQueues;
 import io.quckchat.router.config.KafkaClients;
 import io.quckchat.router.config.RedisConnection;
+import io.quckchat.router.config.RouterProperties;
 import io.quckchat.router.delivery.Lane;
 import io.quckchat.router.jobs.BullMqSinkComponent;
 import io.quckchat.router.jobs.ScheduleSinkComponent;
@@ -18,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -29,6 +32,19 @@ class OpsConfiguration {
     @Bean
     DeliveryMetrics deliveryMetrics(MeterRegistry registry) {
         return new DeliveryMetrics(registry);
+    }
+
+    /**
+     * The last hour of the meters for the dashboard's charts; only with the dashboard, so with
+     * {@code BULL_BOARD_ENABLED=false} no sampler runs.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "quckchat.bull-board", name = "enabled", havingValue = "true")
+    MeterHistory meterHistory(MeterRegistry registry, ChatEventSource source, RouterProperties properties) {
+        MeterHistory history = new MeterHistory(
+                registry, source::lag, Clock.SYSTEM, properties.bullBoard().chartInterval(), MeterHistory.MAX_SERIES);
+        history.start();
+        return history;
     }
 
     /** Camel's per-route metrics, except for the fan-out routes (which the router's own meters count). */

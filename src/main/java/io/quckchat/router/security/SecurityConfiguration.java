@@ -23,8 +23,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Who may call what. Liveness and readiness are open (orchestrators probe them); everything an
- * operator uses — dead letters, the dashboard, Hawtio and Jolokia, the rest of actuator — needs
- * the admin credentials over HTTP Basic; anything else is refused. With no admin password set the
+ * operator uses — dead letters, the dashboard and its WebJars (uPlot), Hawtio and Jolokia, the rest
+ * of actuator — needs the admin credentials over HTTP Basic; anything else is refused. With no admin password set the
  * admin surfaces refuse everyone. Passwords are compared in constant time and never logged. The
  * HTTP ingress, {@code /api/v1/**}, never reaches this chain: its own servlet filter answers it
  * first, with bearer tokens ({@code io.quckchat.router.ingress.IngressEndpoint}); this chain matches
@@ -50,7 +50,9 @@ public class SecurityConfiguration {
                                 "/actuator/**",
                                 // The bare path too: the dashboard page itself, at any BULL_BOARD_PATH.
                                 properties.bullBoard().path(),
-                                properties.bullBoard().path() + "/**")
+                                properties.bullBoard().path() + "/**",
+                                // The jar's WebJars (the dashboard's uPlot): for the dashboard only.
+                                "/webjars/**")
                         .hasRole(ADMIN)
                         .anyRequest()
                         .denyAll())

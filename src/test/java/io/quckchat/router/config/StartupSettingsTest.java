@@ -43,6 +43,8 @@ class StartupSettingsTest {
                 "REDIS_WAIT_REPLICAS|-1|Invalid setting quckchat.redis.wait-replicas (REDIS_WAIT_REPLICAS): must be 0 or more, got -1",
                 "BULL_BOARD_PATH|admin/queues|Invalid setting quckchat.bull-board.path (BULL_BOARD_PATH): must start with '/'",
                 "BULL_BOARD_ENABLED|maybe|Invalid setting quckchat.bull-board.enabled (BULL_BOARD_ENABLED): cannot be read",
+                "quckchat.bull-board.chart-interval|500ms|Invalid setting quckchat.bull-board.chart-interval: must be at least 1s, got PT0.5S",
+                "quckchat.bull-board.chart-interval|1h|Invalid setting quckchat.bull-board.chart-interval: must be at most 10m, got PT1H",
                 "quckchat.delivery.jitter|1.5|Invalid setting quckchat.delivery.jitter: must be between 0 and 1, got 1.5",
                 "quckchat.kafka.max-in-flight|0|Invalid setting quckchat.kafka.max-in-flight: must be positive, got 0",
                 "quckchat.kafka.max-in-flight-bytes|512KB|Invalid setting quckchat.kafka.max-in-flight-bytes: must be at least 1MB, got 524288B",

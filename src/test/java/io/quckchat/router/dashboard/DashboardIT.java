@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quckchat.router.ops.MeterHistory;
 import io.quckchat.router.ops.QueueDepths;
 import io.quckchat.router.support.Http;
 import io.quckchat.router.support.JobWorker;
@@ -251,7 +252,12 @@ class DashboardIT {
             assertThat(client.post("/admin/queues/api/jobs/retry-failed", "application/json", "{}", Http.admin())
                             .statusCode())
                     .isEqualTo(404);
+            assertThat(client.get("/admin/queues/api/charts", Http.admin()).statusCode())
+                    .isEqualTo(404);
             assertThat(disabled.getBeanNamesForType(QueueDashboard.class)).isEmpty();
+            assertThat(disabled.getBeanNamesForType(MeterHistory.class))
+                    .as("no sampler for the charts")
+                    .isEmpty();
         } finally {
             disabled.close();
             try (RabbitMqProbe cleanup = new RabbitMqProbe(other)) {
