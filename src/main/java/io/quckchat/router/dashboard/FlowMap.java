@@ -86,6 +86,11 @@ public record FlowMap(List<Node> nodes, List<Edge> edges, int width, int height)
         public int figureY() {
             return y + 40;
         }
+
+        /** The name as it fits in the box (the whole name is the box's tooltip). */
+        public String label() {
+            return name.length() <= LABEL ? name : name.substring(0, LABEL - 1) + "…";
+        }
     }
 
     /**
@@ -100,6 +105,9 @@ public record FlowMap(List<Node> nodes, List<Edge> edges, int width, int height)
 
     static final int WIDTH = 200;
     static final int HEIGHT = 50;
+    /** Characters of a name that fit in a box. */
+    private static final int LABEL = 26;
+
     private static final int ROW = 64;
     private static final int COLUMN = 290;
     private static final int MARGIN = 10;
@@ -121,7 +129,10 @@ public record FlowMap(List<Node> nodes, List<Edge> edges, int width, int height)
                 nodes.putIfAbsent(source, new String[] {"TOPIC", topic, "/route?id=" + routeId});
             } else {
                 source = "timer:" + routeId;
-                nodes.putIfAbsent(source, new String[] {"TIMER", shortUri(uri), "/route?id=" + routeId});
+                int query = uri.indexOf('?');
+                nodes.putIfAbsent(
+                        source,
+                        new String[] {"TIMER", query < 0 ? uri : uri.substring(0, query), "/route?id=" + routeId});
             }
             nodes.put(routeNode, new String[] {"ROUTE", routeId, "/route?id=" + routeId});
             edges.add(new String[] {source, routeNode, topic == null ? "" : "topic|" + topic, ""});
@@ -186,11 +197,5 @@ public record FlowMap(List<Node> nodes, List<Edge> edges, int width, int height)
     /** The nodes of one kind, in drawing order. */
     public List<Node> nodes(Kind kind) {
         return nodes.stream().filter(n -> n.kind() == kind).toList();
-    }
-
-    private static String shortUri(String uri) {
-        int query = uri.indexOf('?');
-        String plain = query < 0 ? uri : uri.substring(0, query);
-        return plain.length() <= 28 ? plain : plain.substring(0, 27) + "…";
     }
 }

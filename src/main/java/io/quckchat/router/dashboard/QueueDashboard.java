@@ -116,7 +116,8 @@ public class QueueDashboard {
             List<String> stacktrace,
             String data,
             String opts,
-            String returnvalue) {
+            String returnvalue,
+            String progress) {
 
         static JobView of(BullMqJobInfo job) {
             return new JobView(
@@ -135,7 +136,8 @@ public class QueueDashboard {
                     job.stacktrace(),
                     job.data(),
                     job.opts(),
-                    job.returnvalue());
+                    job.returnvalue(),
+                    job.progress());
         }
     }
 

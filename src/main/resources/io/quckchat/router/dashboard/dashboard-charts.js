@@ -91,6 +91,15 @@
       }));
       var unit = series.length ? series[0].unit : '';
       var drawn = plots[group.chart];
+      var points = series.reduce(function (n, s) {
+        return n + s.values.filter(function (v) {
+          return v !== null;
+        }).length;
+      }, 0);
+      var figure = document.getElementById('chart-' + group.chart);
+      if (figure) {
+        figure.setAttribute('data-points', String(points)); // what a test (or a curious operator) can read
+      }
       if (drawn && drawn.names === names) {
         drawn.plot.setData(data);
         return;
@@ -101,6 +110,7 @@
         holder.id = 'chart-' + group.chart;
         holder.className = 'chart';
         holder.setAttribute('data-chart', group.chart);
+        holder.setAttribute('data-points', String(points));
         container.appendChild(holder);
       }
       if (drawn) {

@@ -58,7 +58,8 @@ class ConsoleBrowserIT {
                 .exists();
         Namespace ns = Namespace.random();
         TestBrokers.get().startGroupAtEnd(ns.groupId(), Set.copyOf(TestBrokers.TOPICS));
-        ConfigurableApplicationContext router = RouterApp.start(ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD);
+        ConfigurableApplicationContext router = RouterApp.start(
+                ns, "--ADMIN_PASSWORD=" + Http.ADMIN_PASSWORD, "--quckchat.bull-board.chart-interval=1s");
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (NodeWorker worker = NodeWorker.start(
                         "dashboard-worker.js",
@@ -131,6 +132,8 @@ class ConsoleBrowserIT {
                             && d.findElements(By.cssSelector("#charts [data-chart][data-points]")).stream()
                                     .anyMatch(c -> Integer.parseInt(c.getAttribute("data-points")) > 0));
             shoot(browser, "console-flow.png");
+            browser.executeScript("document.getElementById('panel-charts').scrollIntoView();");
+            shoot(browser, "console-charts.png");
 
             // 3. The job the Worker failed: its detail, then retry from there.
             wait.withMessage("the transcode job failed by the Worker")
@@ -212,8 +215,8 @@ class ConsoleBrowserIT {
             // 5. A dead letter: found by its event id, read, redriven after a dry run.
             String broken = "broken-" + UUID.randomUUID();
             kafka.send("message.sent", "c-44", "{\"messageId\": 42}", broken);
-            String filtered =
-                    base + "?dl-event=" + URLEncoder.encode(broken, StandardCharsets.UTF_8) + "#panel-dead-letters";
+            // no #fragment: loading the same URL with one again would only scroll, not read the page again
+            String filtered = base + "?dl-event=" + URLEncoder.encode(broken, StandardCharsets.UTF_8);
             wait.withMessage("the dead letter is listed").until(d -> {
                 d.get(filtered);
                 return !d.findElements(By.cssSelector("#panel-dead-letters tr[data-letter]"))
@@ -231,7 +234,10 @@ class ConsoleBrowserIT {
             shoot(browser, "console-dead-letter.png");
             browser.findElement(By.cssSelector("#dead-letter-detail button[data-action='redrive']"))
                     .click();
-            assertThat(browser.switchTo().alert().getText())
+            // the question comes once the dry run has answered
+            org.openqa.selenium.Alert question = wait.withMessage("the dry run's question")
+                    .until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+            assertThat(question.getText())
                     .as("the dry run comes first")
                     .startsWith("Dry run for dead letter")
                     .contains("1 letter(s) would be redriven");

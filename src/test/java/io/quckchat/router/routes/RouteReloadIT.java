@@ -47,6 +47,8 @@ class RouteReloadIT {
             rabbit.listen("notifications", "analytics");
 
             // user.online goes to analytics only; the edit adds notifications.
+            String newEdge = "user-online|rabbitmq|notifications";
+            assertThat(edges(camel)).contains("user-online|rabbitmq|analytics").doesNotContain(newEdge);
             Path file = routes.resolve("user-online.camel.yaml");
             Files.writeString(file, Files.readString(file) + """
                             - to:
@@ -61,6 +63,10 @@ class RouteReloadIT {
                         await().atMost(Duration.ofSeconds(5))
                                 .until(() -> has(rabbit, "notifications", id + ".notifications"));
                     });
+
+            assertThat(edges(camel))
+                    .as("the console's flow map follows the reload")
+                    .contains(newEdge);
 
             // A broken save is reported; the running route keeps its last good version.
             Files.writeString(file, "- route:\n    id: [user-online\n");
@@ -81,6 +87,13 @@ class RouteReloadIT {
                 cleanup.cleanUp("notifications", "analytics", "media-processing", "email", "sms");
             }
         }
+    }
+
+    /** The edges of the console's flow map of the routes loaded now. */
+    private static java.util.List<String> edges(CamelContext camel) {
+        return io.quckchat.router.dashboard.FlowMap.of(camel).edges().stream()
+                .map(io.quckchat.router.dashboard.FlowMap.Edge::key)
+                .toList();
     }
 
     private static boolean has(RabbitMqProbe rabbit, String queue, String messageId) {
