@@ -161,8 +161,12 @@ class ConsoleBrowserIT {
             browser.findElement(By.cssSelector("#job-detail button[data-action='retry']"))
                     .click();
             browser.switchTo().alert().accept();
-            wait.withMessage("the retried job completes")
-                    .until(d -> d.findElement(By.id("job-state")).getText().equals("completed"));
+            wait.withMessage("the retried job completes (the job page read again)")
+                    .ignoring(org.openqa.selenium.WebDriverException.class) // the page reloads itself after the action
+                    .until(d -> {
+                        d.navigate().refresh();
+                        return d.findElement(By.id("job-state")).getText().equals("completed");
+                    });
 
             // 4. Queue actions: pause and resume, clean failed jobs, promote a delayed job.
             browser.get(base);
@@ -210,7 +214,11 @@ class ConsoleBrowserIT {
                     .click();
             browser.switchTo().alert().accept();
             wait.withMessage("the promoted job waits")
-                    .until(d -> d.findElement(By.id("job-state")).getText().equals("waiting"));
+                    .ignoring(org.openqa.selenium.WebDriverException.class) // the page reloads itself after the action
+                    .until(d -> {
+                        d.navigate().refresh();
+                        return d.findElement(By.id("job-state")).getText().equals("waiting");
+                    });
 
             // 5. A dead letter: found by its event id, read, redriven after a dry run.
             String broken = "broken-" + UUID.randomUUID();
@@ -242,9 +250,10 @@ class ConsoleBrowserIT {
                     .startsWith("Dry run for dead letter")
                     .contains("1 letter(s) would be redriven");
             browser.switchTo().alert().accept();
-            wait.withMessage("the letter is marked redriven")
-                    .until(d ->
-                            !d.findElement(By.id("letter-redriven")).getText().equals("no"));
+            wait.withMessage("the letter is marked redriven").until(d -> {
+                d.navigate().refresh();
+                return !d.findElement(By.id("letter-redriven")).getText().equals("no");
+            });
 
             // 6. Accessibility basics and a phone's width.
             browser.get(base);
